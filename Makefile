@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install lock serve lint format
+
+$(BIN)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Finextra is at     http://127.0.0.1:$(PORT)/"
+	@echo "  The newsroom desk: http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Sign in as writer, editor, publisher, commercial or moderator with the password above."
+	@echo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# Re-pin every dependency from pyproject.toml (needs network access to PyPI).
+lock: install
+	$(BIN)/python -m pip install --quiet --upgrade "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev --output-file requirements.lock pyproject.toml
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

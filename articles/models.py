@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from finextra.models import EditorialModel
+from finextra.workflow import State, standard_table
+
+from . import provenance as provenance_rules
+from .provenance import ARTICLE_PROVENANCES, Provenance
+from .sanitize import clean_body
+
+
+class Channel(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    strapline = models.CharField(
+        max_length=200, blank=True, help_text="One sentence shown at the top of its pages."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:channel", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """What readers may see: published, and its time has come."""
+        return self.filter(state=State.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return (
+            self.live()
+            .select_related("channel")
+            .prefetch_related("authors")
+            .order_by("-published_at", "-id")
+        )
+
+
+class Article(EditorialModel):
+    class CommentMode(models.TextChoices):
+        OPEN = "open", "Open"
+        PREMODERATED = "premoderated", "Pre-moderated"
+        CLOSED = "closed", "Closed (existing comments shown)"
+        HIDDEN = "hidden", "Hidden"
+
+    headline = models.CharField(max_length=150)
+    slug = models.SlugField(
+        max_length=160, unique=True, help_text="Part of the URL; a changed slug still resolves."
+    )
+    standfirst = models.TextField(
+        max_length=320, help_text="The summary under the headline (and in search results)."
+    )
+    body = models.TextField(help_text="HTML; cleaned to an allow-list on every save.")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    provenance = models.CharField(
+        max_length=20, choices=Provenance.choices, default=Provenance.EDITORIAL
+    )
+    lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    lead_image_alt = models.CharField("alt text", max_length=250, blank=True)
+    lead_image_decorative = models.BooleanField(
+        "decorative", default=False, help_text="Adds nothing a screen-reader user would miss."
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=120, blank=True)
+    comment_mode = models.CharField(
+        max_length=12, choices=CommentMode.choices, default=CommentMode.OPEN
+    )
+    # Kept by the comments app with update(F()), never through save().
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    transitions = standard_table(
+        review="articles.review_article",
+        publish="articles.publish_article",
+        change="articles.change_article",
+    )
+    copy_fields = (
+        "headline",
+        "standfirst",
+        "body",
+        "provenance",
+        "lead_image",
+        "lead_image_alt",
+        "lead_image_caption",
+        "lead_image_credit",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(provenance__in=ARTICLE_PROVENANCES),
+                name="article_provenance_allowed",
+                violation_error_message="An article cannot have that provenance.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-published_at"], name="article_live"),
+            models.Index(fields=["channel", "state", "-published_at"], name="article_channel_live"),
+        ]
+        permissions = [
+            ("review_article", "Can mark articles as edited or send them back to draft"),
+            ("publish_article", "Can publish, schedule, unpublish and withdraw articles"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
+        if not self.slug:
+            self.slug = slugify(self.headline)[:160]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.lead_image and not (self.lead_image_alt.strip() or self.lead_image_decorative):
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image, or mark it as decorative."},
+                code="alt_required",
+            )
+
+    @property
+    def provenance_label(self) -> str:
+        return provenance_rules.label(self.provenance)
+
+    @property
+    def provenance_note(self) -> str:
+        return provenance_rules.note(self.provenance)
+
+    @property
+    def was_updated(self) -> bool:
+        return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)

@@ -1,0 +1,37 @@
+"""The fixed list of provenances: where a piece comes from decides its label and note."""
+
+from django.db import models
+
+
+class Provenance(models.TextChoices):
+    EDITORIAL = "editorial", "Editorial"
+    COMMUNITY = "community", "Community"
+    SPONSORED = "sponsored", "Sponsored"
+    ADVERTISER_CONTENT = "advertiser_content", "Advertisement feature"
+    PROMOTED = "promoted", "Finextra Promoted"
+    HOUSE = "house", "From Finextra"
+
+
+# What an article may be until the sponsors app adds the paid provenances.
+ARTICLE_PROVENANCES = (Provenance.EDITORIAL, Provenance.COMMUNITY, Provenance.HOUSE)
+
+NOTES = {
+    Provenance.EDITORIAL: (
+        "This content has been selected, created and edited by the Finextra editorial team "
+        "based upon its relevance and interest to our community."
+    ),
+    Provenance.COMMUNITY: (
+        "This post is from a member of the Finextra community and has not been edited by the "
+        "Finextra editorial team."
+    ),
+    Provenance.SPONSORED: "Sponsored by {sponsor}. The sponsor had no say over this content.",
+    Provenance.ADVERTISER_CONTENT: "Paid for and approved by {sponsor}.",
+}
+
+
+def label(provenance: str) -> str:
+    return Provenance(provenance).label
+
+
+def note(provenance: str, sponsor: str = "") -> str:
+    return NOTES.get(Provenance(provenance), "").format(sponsor=sponsor)

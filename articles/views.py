@@ -1,0 +1,47 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+
+from .models import Article, Channel
+
+PAGE_SIZE = 20
+
+
+class HomeView(ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+
+class ChannelView(ListView):
+    template_name = "articles/channel.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
+        return Article.objects.for_listing().filter(channel=self.channel)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(channel=self.channel, **kwargs)
+
+
+def article_detail(request, pk, slug=None):
+    article = (
+        Article.objects.live()
+        .select_related("channel")
+        .prefetch_related("authors", "tags")
+        .filter(pk=pk)
+        .first()
+    )
+    if article is None:
+        withdrawn = Article.objects.filter(pk=pk, withdrawn_at__isnull=False).first()
+        if withdrawn is not None:
+            return render(request, "410.html", {"withdrawn": withdrawn}, status=410)
+        raise Http404("No such article.")
+    if slug != article.slug:
+        return redirect(article, permanent=True)
+    return render(request, "articles/article_detail.html", {"article": article})

@@ -1,0 +1,83 @@
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .workflow import State, TransitionTable
+
+
+class User(AbstractUser):
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="Shown beside comments; the username when empty."
+    )
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class EditorialModel(models.Model):
+    """Workflow fields for every editorial model; only `services.transition` moves `state`."""
+
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    # Live from published_at; a future published_at means scheduled.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When published copy was last corrected (shown to readers as "Updated").
+    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by "Withdraw" (a legal takedown): the public URL answers 410 Gone.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by every save and move, so a form opened before another change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    transitions: ClassVar[TransitionTable]
+    # Fields whose change undoes an editor's sign-off.
+    copy_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.state == State.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.state == State.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class TransitionLog(models.Model):
+    """One row per workflow move or recorded change, for every editorial model."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    move = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=10, choices=State.choices)
+    to_state = models.CharField(max_length=10, choices=State.choices)
+    # Kept as null when the account is deleted: the record outlives the person.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="history_object")]
+        verbose_name = "history entry"
+        verbose_name_plural = "history"
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()} ({self.move})"

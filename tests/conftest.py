@@ -1,0 +1,90 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from articles.models import Article, Author, Channel, Tag
+from finextra import roles
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, role=None, **extra):
+        user = get_user_model().objects.create_user(
+            username=username, password="pw-for-tests-123", is_staff=role is not None, **extra
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def writer(make_user):
+    return make_user("writer", roles.WRITER)
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editor", roles.EDITOR)
+
+
+@pytest.fixture
+def publisher(make_user):
+    return make_user("publisher", roles.PUBLISHER)
+
+
+@pytest.fixture
+def commercial(make_user):
+    return make_user("commercial", roles.COMMERCIAL)
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("moderator", roles.MODERATOR)
+
+
+@pytest.fixture
+def channel(db):
+    return Channel.objects.create(
+        name="Capital Markets",
+        slug="capital-markets",
+        strapline="News and resources on capital markets.",
+    )
+
+
+@pytest.fixture
+def make_article(channel):
+    counter = iter(range(1, 10_000))
+
+    def make(**fields):
+        n = next(counter)
+        fields.setdefault("headline", f"Headline number {n}")
+        fields.setdefault("slug", f"headline-number-{n}")
+        fields.setdefault("standfirst", "A standfirst.")
+        fields.setdefault("body", "<p>Body text.</p>")
+        fields.setdefault("channel", channel)
+        return Article.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def live_article(make_article, editor, publisher):
+    """A published article, taken there through the workflow."""
+    from finextra.services import transition
+
+    article = make_article(headline="Markets rally on rate cut", slug="markets-rally")
+    article.authors.add(Author.objects.create(name="Alice Morgan", slug="alice-morgan"))
+    article.tags.add(Tag.objects.create(name="Rates", slug="rates"))
+    transition(obj=article, move="mark_edited", user=editor)
+    transition(obj=article, move="publish", user=publisher)
+    return article
