@@ -58,6 +58,10 @@ class EditorialModel(models.Model):
         )
 
 
+# History entries that record a change without a move.
+RECORDED_CHANGES = {"live_change": "Published copy changed"}
+
+
 class TransitionLog(models.Model):
     """One row per workflow move or recorded change, for every editorial model."""
 
@@ -81,3 +85,13 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()} ({self.move})"
+
+    @property
+    def move_label(self) -> str:
+        """The button's words for a move ("Mark as edited"), or a plain reading of the name."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        table = getattr(model, "transitions", None)
+        move = table.get(self.move) if table is not None else None
+        if move is not None:
+            return move.label
+        return RECORDED_CHANGES.get(self.move, self.move.replace("_", " ").capitalize())
