@@ -59,11 +59,11 @@ class ArticleAdmin(EditorialAdmin):
     date_hierarchy = "published_at"
     list_select_related = ("channel",)
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("authors", "tags")
+    autocomplete_fields = ("authors", "tags", "sponsor")
     readonly_fields = ("comment_count", "first_published_at", "revised_at")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
-        ("Placement", {"fields": ("channel", "authors", "tags", "provenance")}),
+        ("Placement", {"fields": ("channel", "authors", "tags", "provenance", "sponsor")}),
         (
             "Lead image",
             {

@@ -9,7 +9,7 @@ from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
 
 from . import provenance as provenance_rules
-from .provenance import ARTICLE_PROVENANCES, Provenance
+from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance
 from .sanitize import clean_body
 
 
@@ -68,7 +68,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return (
             self.live()
-            .select_related("channel")
+            .select_related("channel", "sponsor")
             .prefetch_related("authors")
             .order_by("-published_at", "-id")
         )
@@ -93,9 +93,29 @@ class Article(EditorialModel):
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     provenance = models.CharField(
-        max_length=20, choices=Provenance.choices, default=Provenance.EDITORIAL
+        max_length=20,
+        choices=[(p.value, p.label) for p in ARTICLE_PROVENANCES],
+        default=Provenance.EDITORIAL,
     )
-    lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    # Paid provenances name their sponsor (and only they do).
+    sponsor = models.ForeignKey(
+        "sponsors.Sponsor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Required for sponsored content and advertisement features.",
+    )
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Made once when the image is saved: [{"width", "height", "format", "name"}, ...].
+    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
     lead_image_alt = models.CharField("alt text", max_length=250, blank=True)
     lead_image_decorative = models.BooleanField(
         "decorative", default=False, help_text="Adds nothing a screen-reader user would miss."
@@ -122,6 +142,7 @@ class Article(EditorialModel):
         "standfirst",
         "body",
         "provenance",
+        "sponsor",
         "lead_image",
         "lead_image_alt",
         "lead_image_caption",
@@ -135,6 +156,17 @@ class Article(EditorialModel):
                 condition=models.Q(provenance__in=ARTICLE_PROVENANCES),
                 name="article_provenance_allowed",
                 violation_error_message="An article cannot have that provenance.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(provenance__in=PAID_PROVENANCES, sponsor__isnull=False)
+                    | (~models.Q(provenance__in=PAID_PROVENANCES) & models.Q(sponsor__isnull=True))
+                ),
+                name="article_paid_has_sponsor",
+                violation_error_message=(
+                    "Sponsored content and advertisement features name their sponsor; "
+                    "other articles have none."
+                ),
             ),
         ]
         indexes = [
@@ -160,6 +192,17 @@ class Article(EditorialModel):
 
     def clean(self):
         super().clean()
+        paid = self.provenance in PAID_PROVENANCES
+        if paid and self.sponsor_id is None:
+            raise ValidationError(
+                {"sponsor": f"{self.get_provenance_display()} must name its sponsor."},
+                code="sponsor_required",
+            )
+        if not paid and self.sponsor_id is not None:
+            raise ValidationError(
+                {"sponsor": "Only sponsored content and advertisement features have a sponsor."},
+                code="sponsor_not_allowed",
+            )
         if self.lead_image and not (self.lead_image_alt.strip() or self.lead_image_decorative):
             raise ValidationError(
                 {"lead_image_alt": "Describe the image, or mark it as decorative."},
@@ -172,7 +215,7 @@ class Article(EditorialModel):
 
     @property
     def provenance_note(self) -> str:
-        return provenance_rules.note(self.provenance)
+        return provenance_rules.note(self.provenance, sponsor=str(self.sponsor or ""))
 
     @property
     def was_updated(self) -> bool:

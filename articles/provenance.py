@@ -12,8 +12,17 @@ class Provenance(models.TextChoices):
     HOUSE = "house", "From Finextra"
 
 
-# What an article may be until the sponsors app adds the paid provenances.
-ARTICLE_PROVENANCES = (Provenance.EDITORIAL, Provenance.COMMUNITY, Provenance.HOUSE)
+# Paid content always names its sponsor.
+PAID_PROVENANCES = (Provenance.SPONSORED, Provenance.ADVERTISER_CONTENT)
+# What an article may be; never "promoted" (placements only).
+ARTICLE_PROVENANCES = (
+    Provenance.EDITORIAL,
+    Provenance.COMMUNITY,
+    Provenance.HOUSE,
+    *PAID_PROVENANCES,
+)
+# What a placement may be; never editorial or community.
+PLACEMENT_PROVENANCES = (*PAID_PROVENANCES, Provenance.PROMOTED, Provenance.HOUSE)
 
 NOTES = {
     Provenance.EDITORIAL: (

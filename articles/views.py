@@ -32,7 +32,7 @@ class ChannelView(ListView):
 def article_detail(request, pk, slug=None):
     article = (
         Article.objects.live()
-        .select_related("channel")
+        .select_related("channel", "sponsor")
         .prefetch_related("authors", "tags")
         .filter(pk=pk)
         .first()
