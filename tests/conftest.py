@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -7,11 +8,23 @@ from articles.models import Article, Author, Channel, Tag
 from finextra import roles
 
 
+def clear_this_runs_cache():
+    """cache.clear() on Redis flushes the whole database, other runs' keys included: delete only
+    the keys under this run's prefix."""
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in client.scan_iter(match=f"{prefix}:*", count=500):
+        client.delete(key)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
+    clear_this_runs_cache()
     yield
-    cache.clear()
+    clear_this_runs_cache()
 
 
 @pytest.fixture
