@@ -182,7 +182,7 @@ class Article(EditorialModel):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.body = clean_body(self.body)
+        self.body = clean_body(self.body, sponsored=self.provenance in PAID_PROVENANCES)
         if not self.slug:
             self.slug = slugify(self.headline)[:160]
         super().save(*args, **kwargs)

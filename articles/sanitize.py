@@ -1,5 +1,7 @@
 """Body HTML is cleaned on every save with an allow-list, whatever the client sent."""
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -13,16 +15,34 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
+URL_SCHEMES = {"http", "https", "mailto"}
+URL_ATTRIBUTES = {"href"}
+
+# Control characters and whitespace hide a scheme from a URL parser ("java&#1;script:" is a
+# relative URL to nh3) but some readers drop them; read the scheme with them removed.
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
-def clean_body(html: str) -> str:
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a URL attribute whose scheme, read without hidden characters, is not allowed."""
+    if attribute in URL_ATTRIBUTES:
+        scheme = _SCHEME.match(_URL_NOISE.sub("", value))
+        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+            return None
+    return value
+
+
+def clean_body(html: str, *, sponsored: bool = False) -> str:
     """Allow-listed tags and attributes only; links keep http(s) and mailto, nothing else.
-    Stray text such as a pasted "]" stays text."""
+    Stray text such as a pasted "]" stays text. Links in paid content say so to search
+    engines (rel="sponsored")."""
     return nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        attribute_filter=_url_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel="sponsored noopener noreferrer" if sponsored else "noopener noreferrer",
         strip_comments=True,
     ).strip()

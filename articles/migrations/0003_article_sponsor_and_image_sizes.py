@@ -5,53 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_initial'),
-        ('sponsors', '0001_initial'),
+        ("articles", "0002_initial"),
+        ("sponsors", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='article',
-            name='article_provenance_allowed',
+            model_name="article",
+            name="article_provenance_allowed",
         ),
         migrations.AddField(
-            model_name='article',
-            name='lead_image_height',
+            model_name="article",
+            name="lead_image_height",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='lead_image_renditions',
+            model_name="article",
+            name="lead_image_renditions",
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='lead_image_width',
+            model_name="article",
+            name="lead_image_width",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='sponsor',
-            field=models.ForeignKey(blank=True, help_text='Required for sponsored content and advertisement features.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='sponsors.sponsor'),
+            model_name="article",
+            name="sponsor",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Required for sponsored content and advertisement features.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="sponsors.sponsor",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='lead_image',
-            field=models.ImageField(blank=True, height_field='lead_image_height', upload_to='articles/%Y/%m/', width_field='lead_image_width'),
+            model_name="article",
+            name="lead_image",
+            field=models.ImageField(
+                blank=True,
+                height_field="lead_image_height",
+                upload_to="articles/%Y/%m/",
+                width_field="lead_image_width",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='provenance',
-            field=models.CharField(choices=[('editorial', 'Editorial'), ('community', 'Community'), ('house', 'From Finextra'), ('sponsored', 'Sponsored'), ('advertiser_content', 'Advertisement feature')], default='editorial', max_length=20),
+            model_name="article",
+            name="provenance",
+            field=models.CharField(
+                choices=[
+                    ("editorial", "Editorial"),
+                    ("community", "Community"),
+                    ("house", "From Finextra"),
+                    ("sponsored", "Sponsored"),
+                    ("advertiser_content", "Advertisement feature"),
+                ],
+                default="editorial",
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('provenance__in', ('editorial', 'community', 'house', 'sponsored', 'advertiser_content'))), name='article_provenance_allowed', violation_error_message='An article cannot have that provenance.'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "provenance__in",
+                        ("editorial", "community", "house", "sponsored", "advertiser_content"),
+                    )
+                ),
+                name="article_provenance_allowed",
+                violation_error_message="An article cannot have that provenance.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('provenance__in', ('sponsored', 'advertiser_content')), ('sponsor__isnull', False)), models.Q(models.Q(('provenance__in', ('sponsored', 'advertiser_content')), _negated=True), ('sponsor__isnull', True)), _connector='OR'), name='article_paid_has_sponsor', violation_error_message='Sponsored content and advertisement features name their sponsor; other articles have none.'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("provenance__in", ("sponsored", "advertiser_content")),
+                        ("sponsor__isnull", False),
+                    ),
+                    models.Q(
+                        models.Q(
+                            ("provenance__in", ("sponsored", "advertiser_content")), _negated=True
+                        ),
+                        ("sponsor__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="article_paid_has_sponsor",
+                violation_error_message="Sponsored content and advertisement features name their sponsor; other articles have none.",
+            ),
         ),
     ]

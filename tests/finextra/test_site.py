@@ -1,0 +1,271 @@
+"""The site as a whole: the health check a load balancer probes, the error pages readers see,
+and the deployment checks a production configuration passes."""
+
+import copy
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.test import Client, override_settings
+from django.urls import include, path
+
+from finextra.middleware import HEALTH_PATH
+
+
+def _boom(request):
+    raise RuntimeError("A bug in a view.")
+
+
+def _forbidden(request):
+    raise PermissionDenied
+
+
+def _ok(request):
+    return HttpResponse("fine")
+
+
+# The real site, plus views that fail on purpose (used with @pytest.mark.urls(__name__)).
+urlpatterns = [
+    path("test-only/boom/", _boom),
+    path("test-only/forbidden/", _forbidden),
+    path("test-only/ok/", _ok),
+    path("", include("finextra.urls")),
+]
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _disconnect():
+    connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()
+
+
+@contextmanager
+def database_unreachable(tmp_path):
+    """The default connection pointed at a database that is not there, for the block's length:
+    a file in a missing folder (SQLite), or a closed port (PostgreSQL)."""
+    settings_dict = connection.settings_dict
+    saved = copy.deepcopy(settings_dict)
+    _disconnect()
+    if connection.vendor == "sqlite":
+        settings_dict["NAME"] = str(tmp_path / "no-such-folder" / "db.sqlite3")
+    else:
+        settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
+        pool = settings_dict["OPTIONS"].get("pool")
+        if pool:
+            # The pool waits `timeout` seconds for a connection; keep the test short.
+            pool = {**(pool if isinstance(pool, dict) else {}), "timeout": 1}
+            settings_dict["OPTIONS"] = {**settings_dict["OPTIONS"], "pool": pool}
+    try:
+        yield
+    finally:
+        _disconnect()
+        settings_dict.clear()
+        settings_dict.update(saved)
+
+
+def redis_cache_at(port):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "KEY_PREFIX": "healthz-test",
+        }
+    }
+
+
+# /healthz
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_and_cache_answer(client):
+    response = client.get(HEALTH_PATH)
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_before_the_host_check(client):
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+    response = client.get(HEALTH_PATH, HTTP_HOST="evil.example")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_before_the_https_redirect():
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        assert client.get("/").status_code == 301  # the redirect is really on
+
+        response = client.get(HEALTH_PATH, HTTP_HOST="10.0.0.7:8000")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_503_while_the_database_is_unreachable_and_200_after(client, tmp_path):
+    with database_unreachable(tmp_path):
+        response = client.get(HEALTH_PATH)
+
+    assert response.status_code == 503
+    assert response.content == b"unavailable: database\n"
+    assert response["Cache-Control"] == "no-store"
+    assert client.get(HEALTH_PATH).status_code == 200
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_cache_is_unreachable(client):
+    with override_settings(CACHES=redis_cache_at(closed_port())):
+        response = client.get(HEALTH_PATH)
+
+    assert response.status_code == 503
+    assert response.content == b"unavailable: cache\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_gets_the_503_page_when_the_database_is_unreachable(client, tmp_path):
+    with database_unreachable(tmp_path):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    content = response.content.decode()
+    assert "Back shortly" in content
+    assert 'class="site-header"' in content
+
+
+# Error pages
+
+
+@pytest.mark.django_db
+def test_the_404_page_has_the_site_design(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert 'class="site-header"' in content
+    assert "Page not found" in content
+    assert 'href="/"' in content
+
+
+@pytest.mark.django_db
+def test_a_form_posted_without_its_csrf_token_gets_the_form_expired_page():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/admin/login/", {"username": "someone", "password": "something"})
+
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "This form has expired" in content
+    assert 'class="site-header"' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_forbidden_page_gets_the_sites_403_page(client):
+    response = client.get("/test-only/forbidden/")
+
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Not allowed" in content
+    assert 'class="site-header"' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_an_error_in_a_view_gets_the_sites_500_page():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/test-only/boom/")
+
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert "Something went wrong" in content
+    assert 'class="site-header"' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("template", "heading"), [("500.html", "Something went wrong"), ("503.html", "Back shortly")]
+)
+def test_the_500_and_503_pages_render_without_the_database(
+    template, heading, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        html = render_to_string(template)
+
+    assert heading in html
+    assert 'class="site-header"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["bad host!", "evil.example"])
+def test_a_bad_or_unknown_host_gets_the_400_page(client, host):
+    response = client.get("/", HTTP_HOST=host)
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Bad request" in content
+    assert 'class="site-header"' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_test_only_views_answer_through_the_real_middleware(client):
+    # The failing views above are reached the way real ones are.
+    assert client.get("/test-only/ok/").content == b"fine"
+
+
+# Deployment checks
+
+
+def test_check_deploy_warns_only_about_hsts_preload_with_production_settings():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "ALLOWED_", "CSRF_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="finextra.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="news.example.com",
+        DJANGO_HTTPS="1",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert set(re.findall(r"\((\w+\.[WE]\d+)\)", output)) == {"security.W021"}, output
+    assert "1 issue" in output, output
