@@ -43,5 +43,8 @@ def article_detail(request, pk, slug=None):
             return render(request, "410.html", {"withdrawn": withdrawn}, status=410)
         raise Http404("No such article.")
     if slug != article.slug:
-        return redirect(article, permanent=True)
+        # Keep the query (a comment page, a campaign tag) on the way to the right URL.
+        query = request.META.get("QUERY_STRING", "")
+        url = article.get_absolute_url() + (f"?{query}" if query else "")
+        return redirect(url, permanent=True)
     return render(request, "articles/article_detail.html", {"article": article})

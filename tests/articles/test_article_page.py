@@ -398,3 +398,9 @@ def test_a_channel_page_lists_only_live_articles_of_that_channel(
     assert mine.headline in text
     assert "Mine but draft" not in text
     assert "Other channel" not in text
+
+
+def test_a_wrong_slug_redirect_keeps_the_query_string(client, live_article):
+    response = client.get(f"/news/{live_article.pk}/old-slug/?page=2&utm_source=mail")
+    assert response.status_code == 301
+    assert response["Location"] == live_article.get_absolute_url() + "?page=2&utm_source=mail"
