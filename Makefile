@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lock serve lint format
+.PHONY: run test install lock format bench
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The article page against a bare Django view, served by gunicorn on loopback.
+bench: install
+	$(BIN)/python benchmarks/article_page.py
 
 # Re-pin every dependency from pyproject.toml (needs network access to PyPI).
 lock: install
