@@ -1,9 +1,16 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
 
-from finextra.admin import EditorialAdmin, EditorialForm
+from finextra.admin import EditorialAdmin
 
+from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
+from .queues import BY_KEY, QUEUES
 
 
 @admin.register(Channel)
@@ -35,15 +42,26 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class ArticleForm(EditorialForm):
-    class Meta:
-        model = Article
-        fields = "__all__"
+class QueueFilter(admin.SimpleListFilter):
+    """The desk's queues, as the admin's front page links to them."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(queue.key, queue.title) for queue in QUEUES]
+
+    def queryset(self, request, queryset):
+        queue = BY_KEY.get(self.value())
+        if queue is None:
+            return queryset
+        return queue.articles(queryset)
 
 
 @admin.register(Article)
 class ArticleAdmin(EditorialAdmin):
     form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
     review_permission = "articles.review_article"
     publish_permission = "articles.publish_article"
     list_display = (
@@ -54,7 +72,7 @@ class ArticleAdmin(EditorialAdmin):
         "published_at",
         "comment_count",
     )
-    list_filter = ("state", "channel", "provenance", "comment_mode")
+    list_filter = (QueueFilter, "state", "channel", "provenance", "comment_mode")
     search_fields = ("headline", "standfirst", "slug")
     date_hierarchy = "published_at"
     list_select_related = ("channel",)
@@ -83,8 +101,48 @@ class ArticleAdmin(EditorialAdmin):
         ),
     )
 
+    class Media:
+        js = ["admin-desk.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def view_on_site(self, article):
+        # Readers see only live articles; anything else is for "Preview".
+        return article.get_absolute_url() if article.is_live else None
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """The article as it stands, in the site's own template, for whoever may view it here.
+        Anyone else gets a 404 (admin_view has already sent the signed-out to sign in)."""
+        articles = self.get_queryset(request).select_related("channel", "sponsor")
+        try:
+            article = articles.prefetch_related("tags").get(pk=unquote(object_id))
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            raise Http404("No such article.") from None
+        if not self.has_view_or_change_permission(request, article):
+            raise Http404("No such article.")
+        response = render(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "preview": True,
+                "change_url": reverse("admin:articles_article_change", args=[article.pk]),
+            },
+        )
+        # admin_view has made it never_cache (no-store); search engines are told too.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     @admin.display(description="state", ordering="state")
     def state_badge(self, article):

@@ -11,18 +11,20 @@ class ArticlesConfig(AppConfig):
         from .models import Article
 
         workflow.register(Article)
-        reading = ("articles.view_article", "articles.view_channel", "articles.view_author")
-        reading += ("articles.view_tag",)
+        reading = ("articles.view_channel", "articles.view_author", "articles.view_tag")
+        # Only the newsroom reads articles in the admin (and so their previews): an unpublished
+        # story is not for the commercial team or the moderators.
+        newsroom = (*reading, "articles.view_article")
         roles.grant(
             roles.WRITER,
-            *reading,
+            *newsroom,
             "articles.add_article",
             "articles.change_article",
             "articles.add_tag",
         )
         roles.grant(
             roles.EDITOR,
-            *reading,
+            *newsroom,
             "articles.add_article",
             "articles.change_article",
             "articles.review_article",
@@ -33,7 +35,7 @@ class ArticlesConfig(AppConfig):
         )
         roles.grant(
             roles.PUBLISHER,
-            *reading,
+            *newsroom,
             "articles.change_article",
             "articles.publish_article",
             "articles.delete_article",

@@ -4,12 +4,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
 from finextra.services import transition
 
+from . import demo_images
 from .models import Article, Author, Channel, Tag
 from .provenance import Provenance
 
@@ -37,6 +39,15 @@ AUTHORS = {
     "alice-morgan": ("Alice Morgan", "Reporter covering capital markets and market structure."),
     "ravi-patel": ("Ravi Patel", "Payments correspondent, formerly at a card scheme."),
     "claire-dubois": ("Claire Dubois", "Regulation editor, based in Brussels."),
+    "tom-okafor": (
+        "Tom Okafor",
+        "Retail banking reporter. Before journalism he spent eight years in branch and "
+        "contact-centre operations at a high-street bank.",
+    ),
+    "mei-lin": (
+        "Mei Lin",
+        "Covers payments and digital banking across Asia-Pacific from Singapore.",
+    ),
 }
 
 
@@ -289,7 +300,230 @@ ARTICLES = [
         "withdrawn",
         10,
     ),
+    (
+        "clearing-house-margin-model-review",
+        "capital-markets",
+        "Clearing houses asked to explain margin jumps",
+        "Supervisors want members to see sudden margin calls coming.",
+        [
+            "Regulators have asked central counterparties to make their margin models easier "
+            "for members to predict, after sharp calls during recent market swings.",
+            "Clearing members said more notice would let them line up liquidity before the "
+            "calls land.",
+        ],
+        ["alice-morgan"],
+        ["Post-trade", "Market structure"],
+        "live",
+        8,
+    ),
+    (
+        "bond-trading-electronic-share",
+        "capital-markets",
+        "Electronic trading passes half of European bond volumes",
+        "Portfolio trading and all-to-all venues drive the shift from voice.",
+        [
+            "More than half of European corporate bond volumes now trade electronically, "
+            "according to a venue operators' survey.",
+            "Portfolio trades and all-to-all platforms account for most of the growth, while "
+            "large block trades still go by phone.",
+        ],
+        ["alice-morgan", "finextra-editorial"],
+        ["Market structure", "Exchanges"],
+        "live",
+        11,
+    ),
+    (
+        "consolidated-tape-provider-selected",
+        "capital-markets",
+        "Bond consolidated tape provider chosen",
+        "A single feed of post-trade bond prices is due within eighteen months.",
+        [
+            "The regulator has chosen the provider that will run the consolidated tape for "
+            "bonds, a single feed of post-trade prices and volumes.",
+            "Buy-side firms hope the tape will make best-execution checks cheaper.",
+        ],
+        ["finextra-editorial"],
+        ["Market structure"],
+        "live",
+        13,
+    ),
+    (
+        "real-time-payments-asia-linkage",
+        "payments",
+        "Two Asian real-time payment systems link up",
+        "Customers can now send money across the border using a phone number.",
+        [
+            "Two of Asia's real-time payment systems have linked, letting customers send "
+            "money across the border with only the recipient's mobile number.",
+            "Banks on both sides said fees would be capped for the first year.",
+        ],
+        ["mei-lin"],
+        ["Instant payments", "Cross-border"],
+        "live",
+        5,
+    ),
+    (
+        "wallet-share-online-checkout",
+        "payments",
+        "Digital wallets overtake cards at online checkouts",
+        "Wallets now account for the largest share of online spending, a survey finds.",
+        [
+            "Digital wallets have overtaken cards as the most used way to pay online, "
+            "according to a survey of merchants.",
+            "Merchants said wallets cut abandoned checkouts but worried about fees charged by "
+            "the largest wallet providers.",
+        ],
+        ["ravi-patel", "mei-lin"],
+        ["Cards", "Wallets"],
+        "live",
+        9,
+    ),
+    (
+        "request-to-pay-pilot",
+        "payments",
+        "Utilities trial request-to-pay for monthly bills",
+        "Customers approve each bill in their banking app instead of a direct debit.",
+        [
+            "A group of utilities has started a request-to-pay trial, letting customers approve "
+            "each monthly bill in their banking app.",
+            "Consumer groups said the scheme could help people on variable incomes manage "
+            "when they pay.",
+        ],
+        ["ravi-patel"],
+        ["Open banking"],
+        "live",
+        12,
+    ),
+    (
+        "consumer-duty-fair-value-review",
+        "regulation",
+        "Consumer duty review finds gaps in fair value checks",
+        "Firms must show how they judge whether products give customers fair value.",
+        [
+            "A review of the consumer duty found that many firms cannot show how they decided "
+            "their products offer fair value.",
+            "The regulator said it would follow up with the firms whose evidence was weakest.",
+        ],
+        ["claire-dubois"],
+        ["Consumer duty", "Supervision"],
+        "live",
+        6,
+    ),
+    (
+        "mica-licences-first-wave",
+        "regulation",
+        "First crypto firms licensed under MiCA",
+        "Exchanges and custodians win authorisation to serve customers across the EU.",
+        [
+            "The first exchanges and custodians have been authorised under the EU's Markets in "
+            "Crypto-Assets regulation, letting them serve customers in every member state.",
+            "National supervisors are still working through a backlog of applications.",
+        ],
+        ["claire-dubois"],
+        ["Crypto", "Stablecoins"],
+        "live",
+        10,
+    ),
+    (
+        "sanctions-screening-ai-guidance",
+        "regulation",
+        "Supervisors set out expectations for AI in sanctions screening",
+        "Banks may use machine learning to cut false positives, with human review kept.",
+        [
+            "Supervisors have said banks may use machine learning to reduce false positives in "
+            "sanctions screening, provided people review the alerts the models close.",
+            "Banks welcomed the clarity but asked for common testing standards.",
+        ],
+        ["claire-dubois", "finextra-editorial"],
+        ["AI", "Financial crime"],
+        "live",
+        14,
+    ),
+    (
+        "mortgage-app-approvals-minutes",
+        "retail-banking",
+        "Lender promises mortgage decisions in minutes",
+        "Open banking data replaces payslips and bank statements for most applicants.",
+        [
+            "A building society says most mortgage applicants will get a decision in minutes, "
+            "using open banking data in place of payslips and statements.",
+            "Brokers said the speed would help buyers in competitive markets.",
+        ],
+        ["tom-okafor"],
+        ["Lending", "Open banking"],
+        "live",
+        3,
+    ),
+    (
+        "current-account-switching-incentives",
+        "retail-banking",
+        "Banks bring back switching bonuses",
+        "Cash incentives return as banks compete for current accounts.",
+        [
+            "Several banks have brought back cash bonuses for customers who switch their "
+            "current account, the first such offers in over a year.",
+            "Analysts said the offers show banks want salaries paid in, which keeps deposits "
+            "steady.",
+        ],
+        ["tom-okafor"],
+        ["Savings", "Digital banks"],
+        "live",
+        4,
+    ),
+    (
+        "digital-bank-asia-expansion",
+        "retail-banking",
+        "Singapore digital bank opens in a second market",
+        "The bank will start with savings accounts and add lending next year.",
+        [
+            "A Singapore digital bank has opened in its second market, starting with savings "
+            "accounts and debit cards.",
+            "It plans to add small-business lending next year.",
+        ],
+        ["mei-lin"],
+        ["Digital banks"],
+        "live",
+        7,
+    ),
+    (
+        "accessibility-banking-apps-audit",
+        "retail-banking",
+        "Audit finds banking apps still fail blind customers",
+        "Half of the apps tested had buttons a screen reader could not name.",
+        [
+            "An accessibility audit of banking apps found that half had buttons a screen reader "
+            "could not name, and a third timed out sessions without warning.",
+            "Charities called for accessibility to be part of the consumer duty checks.",
+        ],
+        ["tom-okafor", "finextra-editorial"],
+        ["Accessibility", "Consumer duty"],
+        "live",
+        9,
+    ),
+    (
+        "cash-machine-network-funding",
+        "retail-banking",
+        "Cash machine network agrees new funding model",
+        "Banks will share the cost of keeping free machines in remote areas.",
+        [
+            "Banks have agreed to share the cost of keeping free-to-use cash machines open in "
+            "remote and rural areas.",
+        ],
+        ["tom-okafor"],
+        ["Cash"],
+        "draft",
+        0,
+    ),
 ]
+
+
+# The seed article's picture (its alt text is the headline, as on the seed page), and charts
+# for a few others. The charts add nothing a screen-reader user would miss: decorative.
+CHART_IMAGES = {
+    "t-plus-one-settlement-europe-timeline": (11, 79, 138),
+    "open-banking-payments-volume-record": (0, 110, 90),
+    "dora-first-year-review": (120, 40, 140),
+}
 
 
 def _users():
@@ -368,6 +602,8 @@ def seed(stdout):
         )
         _move_to(article, "live", 0, users)
         created += 1
+    seed_article = Article.objects.get(slug=seed_slug)
+    _add_lead_image(seed_article, draw=demo_images.supercomputer_hall, alt=seed_page["headline"])
 
     for slug, channel, headline, standfirst, paras, by, tag_names, state, days in ARTICLES:
         if Article.objects.filter(slug=slug).exists():
@@ -384,7 +620,26 @@ def seed(stdout):
         )
         _move_to(article, state, days, users)
         created += 1
+    for slug, colour in CHART_IMAGES.items():
+        article = Article.objects.get(slug=slug)
+        _add_lead_image(
+            article,
+            draw=lambda colour=colour, seed=article.pk: demo_images.chart(seed=seed, colour=colour),
+            decorative=True,
+            credit="Illustration: Finextra",
+        )
     stdout.write(f"Articles: {created} added, {Article.objects.count()} in all.")
+
+
+def _add_lead_image(article, *, draw, alt="", decorative=False, credit=""):
+    """Give `article` a drawn lead image, once: saved to storage with its renditions."""
+    if article.lead_image:
+        return
+    article.lead_image = ContentFile(draw(), name=f"{article.slug[:80]}.jpg")
+    article.lead_image_alt = alt
+    article.lead_image_decorative = decorative
+    article.lead_image_credit = credit
+    article.save()
 
 
 def _tag(name):

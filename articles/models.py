@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
 
+from . import images
 from . import provenance as provenance_rules
 from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance
 from .sanitize import clean_body
@@ -48,6 +49,9 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
@@ -58,6 +62,9 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -72,6 +79,16 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("authors")
             .order_by("-published_at", "-id")
         )
+
+    # The desk's queues (the admin's front page and its "queue" filter).
+    def awaiting_edit(self):
+        return self.filter(state=State.DRAFT, withdrawn_at__isnull=True)
+
+    def ready_to_publish(self):
+        return self.filter(state=State.EDITED)
+
+    def scheduled(self):
+        return self.filter(state=State.PUBLISHED, published_at__gt=timezone.now())
 
 
 class Article(EditorialModel):
@@ -182,10 +199,29 @@ class Article(EditorialModel):
         return self.headline
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # comment_count belongs to the comments app (update() with F()): a save from a
+            # form loaded earlier must not write back a stale count.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "comment_count"
+            ]
         self.body = clean_body(self.body, sponsored=self.provenance in PAID_PROVENANCES)
         if not self.slug:
             self.slug = slugify(self.headline)[:160]
+        update_fields = kwargs.get("update_fields")
+        image_saved = update_fields is None or "lead_image" in update_fields
+        # A new upload is not in storage until super().save(); its renditions follow it.
+        new_image = image_saved and bool(self.lead_image) and not self.lead_image._committed
+        stale = []
+        if image_saved and (new_image or not self.lead_image):
+            stale, self.lead_image_renditions = self.lead_image_renditions, []
         super().save(*args, **kwargs)
+        if stale:
+            images.lead_image_renditions_discard(names=[r["name"] for r in stale])
+        if new_image:
+            images.lead_image_renditions_make(article=self)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
@@ -208,6 +244,18 @@ class Article(EditorialModel):
                 {"lead_image_alt": "Describe the image, or mark it as decorative."},
                 code="alt_required",
             )
+
+    @property
+    def lead_image_picture(self) -> images.Picture | None:
+        """The lead image's responsive sources, from the renditions made when it was saved."""
+        if not self.lead_image:
+            return None
+        return images.picture_for(
+            renditions=self.lead_image_renditions,
+            original_url=self.lead_image.url,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
+        )
 
     @property
     def provenance_label(self) -> str:

@@ -25,7 +25,10 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
 def _url_filter(tag: str, attribute: str, value: str) -> str | None:
-    """Drop a URL attribute whose scheme, read without hidden characters, is not allowed."""
+    """Drop a URL attribute whose scheme, read without hidden characters, is not allowed, and
+    an empty title (the editor's link dialog sends one when left blank)."""
+    if attribute == "title" and not value.strip():
+        return None
     if attribute in URL_ATTRIBUTES:
         scheme = _SCHEME.match(_URL_NOISE.sub("", value))
         if scheme and scheme.group(1).lower() not in URL_SCHEMES:

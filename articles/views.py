@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
-from .models import Article, Channel
+from .models import Article, Author, Channel, Tag
 
 PAGE_SIZE = 20
 
@@ -27,6 +27,37 @@ class ChannelView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(channel=self.channel, **kwargs)
+
+
+class TagView(ListView):
+    template_name = "articles/tag.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.for_listing().filter(tags=self.tag)
+
+    def get_paginator(self, *args, **kwargs):
+        # A tag no live article carries is a 404 (a draft's tag may name an embargoed story),
+        # told by the count the paginator makes anyway (allow_empty = False costs a query).
+        return super().get_paginator(*args, **{**kwargs, "allow_empty_first_page": False})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ListView):
+    template_name = "articles/author.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.for_listing().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 def article_detail(request, pk, slug=None):

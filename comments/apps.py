@@ -3,3 +3,19 @@ from django.apps import AppConfig
 
 class CommentsConfig(AppConfig):
     name = "comments"
+    verbose_name = "Comments"
+
+    def ready(self):
+        from finextra import roles, workflow
+
+        from .models import Comment
+
+        workflow.register(Comment)
+        moderating = (
+            "comments.view_comment",
+            "comments.change_comment",
+            "comments.moderate_comment",
+            "comments.view_report",
+        )
+        roles.grant(roles.MODERATOR, *moderating)
+        roles.grant(roles.EDITOR, *moderating, "comments.pick_comment")

@@ -1,6 +1,7 @@
 """Settings for the Finextra CMS, read from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
+    # The article body's rich-text editor in the admin (ships its own JS and CSS).
+    "django_prose_editor",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in lockout into its page (readers' and the admin's sign-in alike).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "finextra.urls"
@@ -105,11 +111,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     _db["OPTIONS"] = sqlite_options
+    # No pool for SQLite: keep each worker's connection instead of reopening it per request.
+    _db["CONN_MAX_AGE"] = 600
     # A file, not memory: concurrency tests need several connections.
     _db["TEST"] = {"NAME": str(BASE_DIR / f"{env('TEST_DB_NAME', 'test_finextra')}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Django's connection pool; it requires CONN_MAX_AGE = 0.
-    _db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX", "10"))}}
+    # Short waits, so a database that is down gives a quick 503, not a hung worker.
+    _db["OPTIONS"] = {
+        "connect_timeout": 5,
+        "pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX", "10")), "timeout": 5},
+    }
     _db["TEST"] = {"NAME": env("TEST_DB_NAME", "test_finextra")}
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
@@ -136,7 +148,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# Readers sign in at /accounts/login/ (the newsroom at /admin/login/).
+LOGIN_URL = "comments:login"
+LOGIN_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "en-gb"
 # Stored in UTC, shown in London time.
@@ -197,6 +216,54 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Comments and reader accounts (comments/).
+# Guests may comment with a name and an email (their comments wait for a moderator). On in the
+# demo (`make run` sets DJANGO_DEBUG); off by default.
+COMMENTS_ALLOW_GUESTS = env_bool("COMMENTS_ALLOW_GUESTS", DEBUG)
+# Guest emails and address hashes are deleted after this many days (`purge_comment_data`).
+COMMENTS_RETENTION_DAYS = int(env("COMMENTS_RETENTION_DAYS", "90"))
+COMMENTS_EDIT_WINDOW_MINUTES = int(env("COMMENTS_EDIT_WINDOW_MINUTES", "15"))
+COMMENTS_PAGE_SIZE = 20
+# Replies indent this many levels; deeper ones show at the deepest with "in reply to <name>".
+COMMENTS_MAX_DEPTH = 3
+# The signed form timestamp: sent sooner than this is a bot; later, the form is stale.
+COMMENTS_FORM_MIN_SECONDS = 3
+COMMENTS_FORM_MAX_AGE = 12 * 60 * 60
+# (posts, per seconds), counted in the cache so they hold across app servers.
+COMMENTS_RATE_PER_ACCOUNT = (5, 10 * 60)
+COMMENTS_RATE_PER_IP = (30, 10 * 60)
+ACCOUNTS_SIGNUP_RATE_PER_IP = (10, 60 * 60)
+
+# Crispy forms render the public forms through the site's own small template pack
+# (templates/finextra_forms/), styled by static/css/site.css.
+CRISPY_TEMPLATE_PACK = "finextra_forms"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("finextra_forms",)
+
+# Sign-in lockout (django-axes), for readers and the admin alike: six wrong passwords lock that
+# username from that address for the cool-off; other addresses are not locked out.
+AXES_FAILURE_LIMIT = 6
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+# Counters live in the cache (Redis in production, shared by every app server) under hashed
+# keys that expire with the cool-off: no address or username is written to the database, so
+# nothing outlives the retention period or a deleted account.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+# The address the way finextra.net.client_ip reads it: X-Forwarded-For is believed only from
+# TRUSTED_PROXIES, walked from the right, so a forged header neither resets nor evades a lock.
+AXES_CLIENT_IP_CALLABLE = "finextra.net.client_ip"
+# An attempt while locked out changes nothing: the lock ends when the cool-off does.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "comments/accounts/locked_out.html"
+# Logs name neither the username nor the address (both are masked).
+AXES_VERBOSE = False
+if not env("REDIS_URL"):
+    # One process with the local-memory cache (make run, tests): the counters are shared by
+    # every thread of it. Several app servers set REDIS_URL, and then this check runs.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 LOGGING = {
     "version": 1,

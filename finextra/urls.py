@@ -9,6 +9,8 @@ admin.site.index_title = "The desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sponsored/", include("sponsors.urls")),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

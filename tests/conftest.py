@@ -27,6 +27,13 @@ def _fresh_cache():
     clear_this_runs_cache()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads, renditions and the demo's pictures go to a folder of the test's own, removed
+    with it (settings.MEDIA_ROOT, media/tests, stays empty)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def make_user(db):
     def make(username, role=None, **extra):

@@ -1,14 +1,45 @@
 from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from articles.models import Article, Channel
+
+from ..counting import CLICK, IMPRESSION, token_for
+from ..models import Slot
+from ..selection import placement_choose, placements_for_page
 
 register = template.Library()
 
-SLOTS = ("article_inline", "article_foot", "home", "channel")
+
+def _channel_of(page_object) -> Channel | None:
+    if isinstance(page_object, Channel):
+        return page_object
+    if isinstance(page_object, Article):
+        return page_object.channel
+    return None
 
 
 @register.simple_tag(takes_context=True)
 def placement(context, slot, page_object=None):
-    """A sponsored slot (DESIGN.md names them). Until placements exist an empty slot renders
-    nothing at all, not even a wrapper."""
-    if slot not in SLOTS:
+    """A sponsored slot (DESIGN.md names them), filled with one placement drawn by weight among
+    those eligible for this page. An empty slot renders nothing at all, not even a wrapper."""
+    if slot not in Slot.values:
         raise template.TemplateSyntaxError(f"Unknown placement slot {slot!r}.")
-    return ""
+    request = context.get("request")
+    candidates = placements_for_page(request, _channel_of(page_object)).get(slot, [])
+    chosen = placement_choose(candidates)
+    if chosen is None:
+        return ""
+    return render_to_string(
+        "sponsors/placement.html",
+        {
+            "placement": chosen,
+            "slot": slot,
+            "click_url": reverse(
+                "sponsors:click", kwargs={"token": token_for(chosen.pk, purpose=CLICK)}
+            ),
+            "beacon_url": reverse(
+                "sponsors:seen", kwargs={"token": token_for(chosen.pk, purpose=IMPRESSION)}
+            ),
+        },
+    )

@@ -1,0 +1,95 @@
+"""The article desk's form: the rich-text body, the checked lead image, the counted headline."""
+
+import re
+
+from django import forms
+from django.utils.html import strip_tags
+from django_prose_editor.fields import ProseEditorFormField
+
+from finextra.admin import EditorialForm
+
+from . import images
+from .models import Article
+from .sanitize import clean_body
+
+# What the editor offers. Every tag it can write is in sanitize.ALLOWED_TAGS (a test holds them
+# together); the server cleans the body with that allow-list on every save whatever the browser
+# sent. Pasted HTML (Word, a web page) is read into this schema, so anything else is dropped.
+BODY_EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "HardBreak": True,
+    "HorizontalRule": True,
+}
+
+# What search results show of a headline and of a summary, roughly: the counters warn past it.
+HEADLINE_ADVICE = 60
+STANDFIRST_ADVICE = 160
+
+# Whitespace next to a block element's tags shows as nothing (and the editor writes none).
+_BLOCK_SPACE = re.compile(
+    r"\s*(</?(?:p|h[2-6]|ul|ol|li|blockquote|hr|br|table|thead|tbody|tr|th|td|figure|figcaption)"
+    r"\b[^>]*>)\s*"
+)
+
+
+def body_text_key(html: str) -> str:
+    """The body as a reader gets it, for telling a real change from the editor's re-spelling."""
+    return _BLOCK_SPACE.sub(r"\1", clean_body(html or ""))
+
+
+class BodyField(ProseEditorFormField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("extensions", BODY_EDITOR_EXTENSIONS)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        # An emptied editor still sends "<p></p>": that is no body.
+        return value if strip_tags(value).strip() else ""
+
+    def has_changed(self, initial, data):
+        # Only a change a reader would see counts (it decides whether an edited article goes
+        # back to draft), not the editor writing the same text in its own spelling.
+        return body_text_key(initial) != body_text_key(self.to_python(data))
+
+
+class LeadImageField(forms.ImageField):
+    """An upload is a clear form error, before anything is stored, unless it is a whole JPEG,
+    PNG or WebP within the size limits (articles.images)."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        images.lead_image_check(upload)
+        return super().to_python(data)
+
+
+class ArticleForm(EditorialForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        field_classes = {"body": BodyField, "lead_image": LeadImageField}
+        help_texts = {
+            "body": "Headings, lists, links, quotes, bold and italic. Pasted text keeps only "
+            "these; the page shows the body cleaned to them.",
+            "lead_image": f"JPEG, PNG or WebP, up to {images.MAX_UPLOAD_BYTES // 2**20} MB and "
+            f"{images.MAX_PIXELS // 1_000_000} megapixels. Sizes for every screen are made "
+            "when you save.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counted = {"headline": HEADLINE_ADVICE, "standfirst": STANDFIRST_ADVICE}
+        for name, advice in counted.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-count-advice"] = advice
+        if "lead_image" in self.fields:
+            self.fields["lead_image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"

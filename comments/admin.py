@@ -1,0 +1,331 @@
+"""The moderation desk: a queue newest first with reported comments on top, bulk Publish and
+Remove through the shared workflow, filters, search, and each commenter's history."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from finextra.admin import EditorialAdmin
+from finextra.workflow import State, TransitionRefused
+
+from .models import MODERATE, Comment, Report
+from .services import (
+    CommentRefused,
+    comment_dismiss_reports,
+    comment_moderate,
+    comment_publish,
+    comment_remove,
+    comment_set_pick,
+    notify_reply_on_commit,
+)
+
+
+def _author_count(condition: Q):
+    """How many of this row's author's comments meet `condition`, in the list's one query."""
+    counts = (
+        Comment.objects.filter(condition, author=OuterRef("author"))
+        .order_by()
+        .values("author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Reported, not yet looked at")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_reports__gt=0)
+        return queryset
+
+
+class RemovedFilter(admin.SimpleListFilter):
+    title = "removed"
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not removed"), ("yes", "Removed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(removed_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(removed_at__isnull=False)
+        return queryset
+
+
+class CommenterFilter(admin.SimpleListFilter):
+    title = "commenter"
+    parameter_name = "commenter"
+
+    def lookups(self, request, model_admin):
+        return [("account", "Signed-in readers"), ("guest", "Guests"), ("staff", "Staff")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "account":
+            return queryset.filter(author__isnull=False)
+        if self.value() == "guest":
+            return queryset.filter(author__isnull=True)
+        if self.value() == "staff":
+            return queryset.filter(author__is_staff=True)
+        return queryset
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ("created_at", "reporter", "reason", "details")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(EditorialAdmin):
+    review_permission = MODERATE
+    publish_permission = MODERATE
+
+    list_display = ("created", "full_text", "commenter", "article_link", "state_shown")
+    list_display_links = ("created",)
+    list_filter = (
+        ReportedFilter,
+        "state",
+        RemovedFilter,
+        CommenterFilter,
+        "editors_pick",
+        ("article", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("article", "author")
+    search_fields = ("body", "author__username", "author__display_name", "guest_name")
+    ordering = ("-open_reports", "-created_at", "-id")
+    list_per_page = 50
+    # Counting 10,000 rows twice per page load buys nothing on a queue.
+    show_full_result_count = False
+    actions = ["publish", "remove", "take_back", "dismiss_reports", "pick", "unpick"]
+    fieldsets = (
+        (None, {"fields": ("body",)}),
+        (
+            "About this comment",
+            {
+                "fields": (
+                    "article_link",
+                    "commenter",
+                    "history",
+                    "guest_email",
+                    "in_reply_to",
+                    "created_at",
+                    "edited_at",
+                    "removed_at",
+                    "open_reports",
+                    "editors_pick",
+                    "notify_replies",
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        "article_link",
+        "commenter",
+        "history",
+        "guest_email",
+        "in_reply_to",
+        "created_at",
+        "edited_at",
+        "removed_at",
+        "open_reports",
+        "editors_pick",
+        "notify_replies",
+    )
+    inlines = [ReportInline]
+
+    class Media:
+        css = {"all": ["comments/moderation.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                author_published=_author_count(Q(state=State.PUBLISHED, removed_at__isnull=True)),
+                author_removed=_author_count(Q(removed_at__isnull=False)),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removal keeps the row for the record: use the "Remove" action.
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATE)
+
+    def has_pick_permission(self, request):
+        return request.user.has_perm("comments.pick_comment")
+
+    def save_model(self, request, obj, form, change):
+        if change and "body" in form.changed_data and obj.state == State.PUBLISHED:
+            # A moderator's edit of a published comment is marked, as an author's is.
+            obj.edited_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def transition_view(self, request, object_id):
+        """The workflow panel's buttons; a reply that goes live emails its parent's author."""
+        before = Comment.objects.filter(pk=object_id).values_list("state", flat=True).first()
+        response = super().transition_view(request, object_id)
+        comment = Comment.objects.select_related("parent__author").filter(pk=object_id).first()
+        if comment is not None and before != comment.state:
+            Comment.objects.filter(pk=comment.pk).update(open_reports=0)
+            if comment.state == State.PUBLISHED:
+                notify_reply_on_commit(comment)
+        return response
+
+    # Columns.
+
+    @admin.display(description="posted", ordering="created_at")
+    def created(self, obj):
+        return obj.created_at.strftime("%d %b %Y %H:%M")
+
+    @admin.display(description="state", ordering="open_reports")
+    def state_shown(self, obj):
+        if obj.removed_at:
+            state = "Removed"
+        else:
+            state = {"draft": "Awaiting moderation", "edited": "Checked, not shown"}.get(
+                obj.state, obj.get_state_display()
+            )
+        if not obj.open_reports:
+            return state
+        return format_html(
+            '{}<br><strong class="queue-reported">{} reported</strong>', state, obj.open_reports
+        )
+
+    @admin.display(description="commenter")
+    def commenter(self, obj):
+        if obj.author_id is None:
+            if obj.guest_name:
+                return format_html("{} <small>(guest)</small>", obj.guest_name)
+            return "a former reader"
+        url = reverse("admin:comments_comment_changelist") + f"?author__id__exact={obj.author_id}"
+        badge = mark_safe(" <small>(staff)</small>") if obj.author.is_staff else ""
+        return format_html(
+            '<a href="{}">{}</a>{}<small class="queue-history">{}</small>',
+            url,
+            str(obj.author),
+            badge,
+            self.history(obj),
+        )
+
+    @admin.display(description="commenter's history")
+    def history(self, obj):
+        if obj.author_id is None:
+            return "—"
+        return f"{obj.author_published} published, {obj.author_removed} removed"
+
+    @admin.display(description="article", ordering="article__headline")
+    def article_link(self, obj):
+        url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={obj.article_id}"
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.article.headline).chars(60))
+
+    @admin.display(description="text")
+    def full_text(self, obj):
+        badges = ""
+        if obj.editors_pick:
+            badges += "<strong>Editor’s pick</strong> "
+        if obj.parent_id:
+            badges += "<small>(reply)</small> "
+        return format_html('{}<div class="queue-text">{}</div>', mark_safe(badges), obj.body)
+
+    @admin.display(description="in reply to")
+    def in_reply_to(self, obj):
+        if obj.parent_id is None:
+            return "—"
+        url = reverse("admin:comments_comment_change", args=[obj.parent_id])
+        return format_html('<a href="{}">comment #{}</a>', url, obj.parent_id)
+
+    # Bulk actions, each through the service that applies the rules.
+
+    def _each(self, request, queryset, act, done: str):
+        changed, refused = 0, []
+        for comment in queryset.select_related("article", "parent__author"):
+            try:
+                act(comment)
+            except (TransitionRefused, CommentRefused) as refusal:
+                refused.append(f"#{comment.pk}: {refusal}")
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description="Publish selected comments", permissions=["moderate"])
+    def publish(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: comment_publish(comment=c, user=request.user),
+            "published",
+        )
+
+    @admin.action(description="Remove selected comments", permissions=["moderate"])
+    def remove(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: comment_remove(comment=c, user=request.user),
+            "removed",
+        )
+
+    @admin.action(description="Take back for review", permissions=["moderate"])
+    def take_back(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: comment_moderate(comment=c, move="unpublish", user=request.user),
+            "taken back for review",
+        )
+
+    @admin.action(description="Dismiss reports (keep as they are)", permissions=["moderate"])
+    def dismiss_reports(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: comment_dismiss_reports(comment=c, user=request.user),
+            "cleared of reports",
+        )
+
+    @admin.action(description="Pin as Editor’s pick", permissions=["pick"])
+    def pick(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: comment_set_pick(comment=c, user=request.user, pick=True),
+            "pinned as Editor’s pick",
+        )
+
+    @admin.action(description="Unpin Editor’s pick", permissions=["pick"])
+    def unpick(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda c: comment_set_pick(comment=c, user=request.user, pick=False),
+            "unpinned",
+        )

@@ -1,0 +1,145 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import BODY_MAX_LENGTH, Report
+from .rendering import normalise_newlines
+
+NUL_MESSAGE = (
+    "Your comment contains a NUL character (an invisible control character, often pasted from "
+    "another program), which cannot be saved. Remove it and send your comment again."
+)
+
+
+class BodyField(forms.CharField):
+    """Plain text up to 4,000 characters, counting a line break as one (browsers send two)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", BODY_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX_LENGTH}))
+        super().__init__(**kwargs)
+        self.error_messages["null_characters_not_allowed"] = NUL_MESSAGE
+        self.error_messages["required"] = "Write your comment before sending it."
+        for validator in self.validators:
+            if getattr(validator, "code", "") == "null_characters_not_allowed":
+                validator.message = NUL_MESSAGE
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_newlines(value) if value else value
+
+
+class Honeypot(forms.CharField):
+    """A field people never see (hidden by the stylesheet) and bots fill in."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            label="Leave this field empty",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+            **kwargs,
+        )
+
+
+class CommentForm(forms.Form):
+    body = BodyField(label="Your comment")
+    name = forms.CharField(label="Your name", max_length=80, required=False)
+    email = forms.EmailField(label="Your email", required=False)
+    notify_replies = forms.BooleanField(label="Email me replies", required=False)
+    website = Honeypot()
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, guest: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guest = guest
+        self.fields["body"].help_text = format_html(
+            "Plain text, up to 4,000 characters. Links become clickable. Please keep to our "
+            '<a href="{}">house rules</a>.',
+            reverse("comments:house_rules"),
+        )
+        if guest:
+            del self.fields["notify_replies"]
+            self.fields["name"].required = True
+            self.fields["email"].required = True
+            self.fields["email"].help_text = (
+                "Never shown. A moderator may use it to contact you; it is deleted after "
+                f"{settings.COMMENTS_RETENTION_DAYS} days."
+            )
+        else:
+            del self.fields["name"]
+            del self.fields["email"]
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(
+                "Your comment could not be sent. If you are a person, leave that field empty.",
+                code="honeypot",
+            )
+        return ""
+
+
+class CommentEditForm(forms.Form):
+    body = BodyField(label="Your comment")
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["reason", "details"]
+        widgets = {
+            "reason": forms.RadioSelect,
+            "details": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        }
+        labels = {"reason": "What is wrong with it?", "details": "Anything to add (optional)"}
+
+
+class SignUpForm(UserCreationForm):
+    website = Honeypot()
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "display_name", "email"]
+        help_texts = {"display_name": "Shown beside your comments. Your username if left empty."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields[
+            "email"
+        ].help_text = "For password resets and, if you ask, replies. Never shown."
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with that email already exists. Sign in, or reset its password.",
+                code="email_taken",
+            )
+        return email
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("Leave that field empty.", code="honeypot")
+        return ""
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.", code="password_incorrect")
+        return password

@@ -1,0 +1,80 @@
+"""Helpers for the desk's tests: pictures made with Pillow, and the admin's article form posted
+the way a browser posts it (multipart, with the CSRF token from the page)."""
+
+import io
+import random
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from finextra.services import transition
+
+
+def picture(size=(1600, 900), image_format="JPEG", mode="RGB", seed=1) -> bytes:
+    """A photo-like picture (coloured noise over a gradient), so encoders have real work."""
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize(size).convert(mode if mode != "P" else "RGB")
+    noise = Image.frombytes("L", (64, 36), bytes(rng.randrange(256) for _ in range(64 * 36)))
+    image = Image.blend(image.convert("RGB"), noise.resize(size).convert("RGB"), 0.4)
+    if mode == "RGBA":
+        image.putalpha(200)
+    elif mode == "P":
+        image = image.convert("P")
+    buffer = io.BytesIO()
+    image.save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def upload(content: bytes, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def media_files(settings) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def signed_in(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def csrf_token(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return client.cookies["csrftoken"].value
+
+
+def article_form(channel, **changes) -> dict:
+    """What the add form posts for a new article, with `changes` typed over it."""
+    data = {
+        "headline": "Regulator approves instant payouts",
+        "slug": "regulator-approves-instant-payouts",
+        "standfirst": "Insurers may now pay claims in seconds.",
+        "body": "<p>Insurers may now pay claims by instant transfer.</p>",
+        "channel": channel.pk,
+        "provenance": "editorial",
+        "comment_mode": "open",
+        "lead_image_alt": "",
+        "lead_image_caption": "",
+        "lead_image_credit": "",
+    }
+    data.update(changes)
+    return data
+
+
+def post_new_article(client, data):
+    url = reverse("admin:articles_article_add")
+    token = csrf_token(client, url)
+    return client.post(url, {"csrfmiddlewaretoken": token, **data})
+
+
+def publish(article, editor, publisher):
+    transition(obj=article, move="mark_edited", user=editor)
+    transition(obj=article, move="publish", user=publisher)
+    article.refresh_from_db()
+    return article

@@ -1,0 +1,251 @@
+"""The article desk: the rich-text body (and the server's cleaning of it), the counted headline
+and standfirst, the admin's front page of queues, and the demo newsroom."""
+
+import json
+import re
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.config import allowlist_from_extensions
+
+from articles.forms import BODY_EDITOR_EXTENSIONS, BodyField
+from articles.models import Article
+from articles.sanitize import ALLOWED_TAGS, clean_body
+from finextra.services import transition
+from finextra.workflow import State
+
+from .helpers import article_form, csrf_token, post_new_article, signed_in
+
+WORD_PASTE = (
+    '<p class="MsoNormal" style="mso-margin-top-alt:auto"><span style="font-family:Calibri">'
+    "<b>Rates</b> held<o:p></o:p></span></p>"
+    '<p class="MsoListParagraph" style="mso-list:l0 level1 lfo1">'
+    "<span style='mso-list:Ignore'>·</span>Second point</p>"
+    '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    '<a href="javascript:alert(1)" onclick="steal()">a trap</a>'
+    '<h1 style="color:red">Shouted</h1>'
+)
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+# Writing: the editor, and what the server keeps.
+
+
+def test_the_body_is_edited_with_the_rich_text_editor_and_its_own_assets(writer):
+    html = signed_in(writer).get(reverse("admin:articles_article_add")).content.decode()
+
+    textarea = re.search(r"<textarea[^>]*name=\"body\"[^>]*>", html).group(0)
+    config = json.loads(
+        re.search(r"data-django-prose-editor-configurable=\"([^\"]*)\"", textarea)
+        .group(1)
+        .replace("&quot;", '"')
+    )
+    assert {"Bold", "Italic", "Link", "BulletList", "Heading"} <= set(config["extensions"])
+    # The package's own files, from our static files: nothing from another host.
+    assert "/static/django_prose_editor/editor.js" in html
+    assert "/static/django_prose_editor/configurable.js" in html
+    assert not re.search(r"(src|href)=\"https?://", html)
+
+
+def test_the_editor_writes_only_tags_the_servers_allow_list_keeps():
+    editor_tags = allowlist_from_extensions(BODY_EDITOR_EXTENSIONS)["tags"]
+
+    assert editor_tags <= ALLOWED_TAGS
+    assert {"strong", "em", "a", "ul", "ol", "li", "h2", "blockquote"} <= editor_tags
+
+
+def test_whatever_the_browser_sends_the_stored_body_is_cleaned(writer, channel):
+    response = post_new_article(signed_in(writer), article_form(channel, body=WORD_PASTE))
+
+    assert response.status_code == 302
+    body = Article.objects.get().body
+    assert "<strong>Rates</strong> held" in body or "<b>Rates</b> held" in body
+    assert "Second point" in body and "Shouted" in body
+    for dirt in (
+        "mso-",
+        "style=",
+        "class=",
+        "<script",
+        "onerror",
+        "javascript:",
+        "onclick",
+        "<o:p",
+    ):
+        assert dirt not in body, dirt
+    assert "<h1" not in body
+
+
+def test_a_link_left_without_a_title_keeps_no_empty_title():
+    html = (
+        '<p><a href="https://example.com/" title="">a link</a> <a title="Rates" href="/r">r</a></p>'
+    )
+
+    assert clean_body(html) == (
+        '<p><a href="https://example.com/" rel="noopener noreferrer">a link</a> '
+        '<a title="Rates" href="/r" rel="noopener noreferrer">r</a></p>'
+    )
+
+
+def test_an_emptied_editor_is_no_body(writer, channel):
+    response = post_new_article(signed_in(writer), article_form(channel, body="<p></p>"))
+
+    assert response.status_code == 200
+    assert "This field is required." in str(response.context["adminform"].form.errors["body"])
+    assert Article.objects.count() == 0
+
+
+def test_the_editor_respelling_a_body_is_not_a_change():
+    stored = '<p>One &amp; two</p>\n<p>Three <a href="https://example.com">link</a></p>'
+    from_the_editor = '<p>One &amp; two</p><p>Three <a href="https://example.com">link</a></p>'
+
+    field = BodyField()
+
+    assert not field.has_changed(stored, from_the_editor)
+    assert field.has_changed(stored, from_the_editor.replace("two", "three"))
+    assert field.has_changed(stored, from_the_editor.replace("link</a>", "link</a>!"))
+
+
+def test_a_writer_saving_an_edited_article_unchanged_keeps_it_edited(
+    writer, editor, make_article, channel
+):
+    article = make_article(body="<p>First.</p>\n<p>Second.</p>")
+    transition(obj=article, move="mark_edited", user=editor)
+    article.refresh_from_db()
+    client = signed_in(writer)
+    token = csrf_token(client, change_url(article))
+    unchanged = article_form(
+        channel,
+        headline=article.headline,
+        slug=article.slug,
+        standfirst=article.standfirst,
+        body="<p>First.</p><p>Second.</p>",  # as the editor writes it back
+        seen_version=article.version,
+    )
+
+    client.post(change_url(article), {"csrfmiddlewaretoken": token, **unchanged})
+    article.refresh_from_db()
+    assert article.state == State.EDITED
+
+    token = csrf_token(client, change_url(article))
+    changed = {**unchanged, "body": "<p>First.</p><p>Second, rewritten.</p>"}
+    changed["seen_version"] = article.version
+    client.post(change_url(article), {"csrfmiddlewaretoken": token, **changed})
+    article.refresh_from_db()
+    assert article.state == State.DRAFT
+
+
+def test_headline_and_standfirst_are_counted_against_their_limits(writer):
+    html = signed_in(writer).get(reverse("admin:articles_article_add")).content.decode()
+
+    headline = re.search(r"<input[^>]*name=\"headline\"[^>]*>", html).group(0)
+    standfirst = re.search(r"<textarea[^>]*name=\"standfirst\"[^>]*>", html).group(0)
+    assert 'maxlength="150"' in headline and 'data-count-advice="60"' in headline
+    assert 'maxlength="320"' in standfirst and 'data-count-advice="160"' in standfirst
+    assert '<script src="/static/admin-desk.js"></script>' in html
+
+
+def test_the_server_refuses_a_headline_over_its_limit(writer, channel):
+    response = post_new_article(signed_in(writer), article_form(channel, headline="x" * 151))
+
+    assert response.status_code == 200
+    assert "at most 150 characters" in str(response.context["adminform"].form.errors)
+    assert Article.objects.count() == 0
+
+
+# The admin's front page: what waits for whom.
+
+
+@pytest.fixture
+def queues(make_article, editor, publisher):
+    """Two drafts (and a withdrawn one, waiting for nobody), one edited, one scheduled."""
+    drafts = [make_article(headline=f"Draft story {n}") for n in (1, 2)]
+    edited = make_article(headline="Edited story")
+    transition(obj=edited, move="mark_edited", user=editor)
+    scheduled = make_article(headline="Scheduled story")
+    transition(obj=scheduled, move="mark_edited", user=editor)
+    transition(obj=scheduled, move="publish", user=publisher, at=timezone.now() + timedelta(days=1))
+    withdrawn = make_article(headline="Withdrawn story")
+    transition(obj=withdrawn, move="mark_edited", user=editor)
+    transition(obj=withdrawn, move="publish", user=publisher)
+    transition(obj=withdrawn, move="withdraw", user=publisher, note="Legal.")
+    return {"drafts": drafts, "edited": edited, "scheduled": scheduled}
+
+
+def queue_sections(html: str) -> list[tuple[str, int]]:
+    found = re.findall(
+        r'<h2 id="queue-[a-z_]+">([^<]+) <span class="desk-count">(\d+)</span>', html
+    )
+    return [(title, int(count)) for title, count in found]
+
+
+@pytest.mark.parametrize(
+    ("role", "first"),
+    [("writer", "Awaiting edit"), ("editor", "Awaiting edit"), ("publisher", "Ready to publish")],
+)
+def test_the_front_page_shows_each_queue_with_its_count_the_users_own_first(
+    request, queues, role, first
+):
+    html = signed_in(request.getfixturevalue(role)).get(reverse("admin:index")).content.decode()
+
+    sections = queue_sections(html)
+    assert sections[0][0] == first
+    assert dict(sections) == {"Awaiting edit": 2, "Ready to publish": 1, "Scheduled": 1}
+    assert "your queue" in html
+    assert "Draft story 1" in html and "Scheduled story" in html
+    assert "Withdrawn story" not in html
+
+
+@pytest.mark.parametrize(
+    ("queue", "shown", "not_shown"),
+    [
+        ("awaiting_edit", ["Draft story 1", "Draft story 2"], ["Edited story", "Withdrawn"]),
+        ("ready_to_publish", ["Edited story"], ["Draft story 1", "Scheduled story"]),
+        ("scheduled", ["Scheduled story"], ["Edited story", "Withdrawn story"]),
+    ],
+)
+def test_each_queues_link_opens_the_article_list_filtered_to_it(
+    editor, queues, queue, shown, not_shown
+):
+    client = signed_in(editor)
+    link = f"{reverse('admin:articles_article_changelist')}?queue={queue}"
+    assert f'href="{link}"' in client.get(reverse("admin:index")).content.decode()
+
+    html = client.get(link).content.decode()
+
+    for headline in shown:
+        assert headline in html
+    for headline in not_shown:
+        assert headline not in html
+
+
+def test_staff_outside_the_newsroom_see_no_article_queues(commercial, moderator, queues):
+    for user in (commercial, moderator):
+        html = signed_in(user).get(reverse("admin:index")).content.decode()
+        assert queue_sections(html) == []
+        assert "Draft story 1" not in html
+        assert signed_in(user).get(reverse("admin:articles_article_changelist")).status_code == 403
+
+
+# The demo newsroom.
+
+
+@pytest.mark.django_db
+def test_the_demo_has_some_thirty_articles_over_every_channel_with_authors_and_tags(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
+    call_command("seed_demo", stdout=StringIO())
+
+    ours = Article.objects.filter(sponsor__isnull=True)
+    assert 28 <= ours.count() <= 34
+    live = ours.live()
+    assert live.count() >= 20
+    assert live.values("channel").distinct().count() == 4
+    assert not ours.filter(authors=None).exists()
+    assert not ours.filter(tags=None).exists()
+    assert Article.objects.live().filter(lead_image="").count() < live.count()

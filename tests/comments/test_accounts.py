@@ -1,0 +1,289 @@
+"""Reader accounts: sign-up, sign-in at /accounts/login/, sign-out, password reset, the account
+page's download and deletion; and the sign-in lockout, for readers and the admin alike."""
+
+import json
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+
+from comments.models import Comment, Report
+from comments.services import comment_report
+from finextra.models import TransitionLog
+
+from .conftest import PASSWORD
+
+User = get_user_model()
+
+
+@pytest.fixture
+def browser():
+    return Client(enforce_csrf_checks=True)
+
+
+def test_a_new_reader_signs_up_and_is_signed_in(browser, submit, live_article, db):
+    next_url = f"{live_article.get_absolute_url()}#comments"
+
+    response = submit(
+        browser,
+        f"/accounts/signup/?next={next_url.replace('#', '%23')}",
+        "",
+        {
+            "username": "newreader",
+            "display_name": "Nova Reader",
+            "email": "nova@example.com",
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == next_url
+    page = browser.get(live_article.get_absolute_url()).content.decode()
+    assert "Nova Reader" in page  # the header names the signed-in reader
+    assert 'name="notify_replies"' in page
+
+
+def test_sign_up_refusals_keep_what_was_typed(browser, submit, db, make_user):
+    make_user("taken", email="taken@example.com")
+
+    response = submit(
+        browser,
+        "/accounts/signup/",
+        "",
+        {
+            "username": "taken",
+            "display_name": "Kept Name",
+            "email": "TAKEN@example.com",
+            "password1": "short",
+            "password2": "different",
+        },
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "A user with that username already exists." in content
+    assert "An account with that email already exists." in content
+    assert 'value="Kept Name"' in content
+    assert User.objects.count() == 1
+
+
+def test_a_reader_signs_in_at_accounts_login_and_out_by_post(browser, submit, reader):
+    response = submit(browser, "/accounts/login/", "", {"username": "riley", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Riley Reader" in browser.get("/").content.decode()
+
+    assert browser.get("/accounts/logout/").status_code == 405  # nothing changes on a GET
+    home = browser.get("/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', home).group(1)
+    browser.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert "Sign in" in browser.get("/").content.decode()
+
+
+def test_sign_in_refuses_an_outside_next_url(browser, submit, reader):
+    response = submit(
+        browser,
+        "/accounts/login/?next=https://evil.example/",
+        "",
+        {"username": "riley", "password": PASSWORD},
+    )
+
+    assert response["Location"] == "/"
+
+
+def test_pages_that_need_an_account_send_readers_to_accounts_login(client, db):
+    response = client.get("/accounts/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_a_password_reset_by_email(browser, submit, reader):
+    submit(browser, "/accounts/password-reset/", "", {"email": "riley@example.com"})
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_page = browser.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    submit(
+        browser,
+        set_url,
+        "",
+        {"new_password1": "a-new-Passphrase-77", "new_password2": "a-new-Passphrase-77"},
+    )
+
+    assert User.objects.get(pk=reader.pk).check_password("a-new-Passphrase-77")
+
+
+def test_the_account_page_offers_the_download_and_deletion(signed_in):
+    page = signed_in.get("/accounts/").content.decode()
+
+    assert "Download your comments (JSON)" in page
+    assert "Delete my account" in page
+
+
+def test_a_reader_downloads_their_comments_as_json(
+    signed_in, reader, other_reader, live_article, post_comment
+):
+    mine = post_comment(live_article, "My words", author=reader)
+    post_comment(live_article, "Not mine", author=other_reader)
+
+    response = signed_in.get("/accounts/comments.json")
+
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["username"] == "riley"
+    assert [c["body"] for c in data["comments"]] == ["My words"]
+    assert data["comments"][0]["id"] == mine.pk
+    assert data["comments"][0]["article"] == live_article.headline
+
+
+def test_deleting_an_account_keeps_the_comments_as_a_former_reader_and_nothing_else(
+    submit, reader, other_reader, live_article, post_comment, client
+):
+    comment = post_comment(
+        live_article, "Words that stay", author=reader, ip="198.51.100.7", notify_replies=True
+    )
+    theirs = post_comment(live_article, "Reported by riley", author=other_reader)
+    comment_report(comment=theirs, reporter=reader, reason="spam")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+
+    wrong = submit(browser, "/accounts/delete/", "", {"password": "not-it"})
+    assert "That is not your password." in wrong.content.decode()
+    assert User.objects.filter(pk=reader.pk).exists()
+
+    response = submit(browser, "/accounts/delete/", "", {"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(username="riley").exists()
+    comment.refresh_from_db()
+    assert (comment.author_id, comment.ip_hash, comment.notify_replies) == (None, "", False)
+    assert not Report.objects.exists()
+    assert Comment.objects.get(pk=theirs.pk).open_reports == 0
+    assert not TransitionLog.objects.filter(actor_id=reader.pk).exists()
+    page = client.get(live_article.get_absolute_url()).content.decode()
+    assert "Words that stay" in page
+    assert "a former reader" in page
+    assert "Riley" not in page
+    assert "Sign in" in browser.get("/").content.decode()
+
+
+def test_account_deletion_needs_a_post(signed_in, reader):
+    signed_in.get("/accounts/delete/")
+
+    assert User.objects.filter(pk=reader.pk).exists()
+
+
+# The sign-in lockout.
+
+
+def sign_in(client, username, password, **extra):
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
+
+
+def admin_sign_in(client, username, password, **extra):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        **extra,
+    )
+
+
+def test_six_wrong_passwords_lock_that_username_from_that_address(client, editor):
+    here = {"REMOTE_ADDR": "203.0.113.10"}
+    for _ in range(5):
+        response = admin_sign_in(client, "editor", "wrong", **here)
+        assert response.status_code == 200  # the form again, "enter a correct username..."
+
+    sixth = admin_sign_in(client, "editor", "wrong", **here)
+    right = admin_sign_in(client, "editor", PASSWORD, **here)
+
+    assert sixth.status_code == 429
+    assert right.status_code == 429
+    assert "Too many sign-in attempts" in right.content.decode()
+    assert "Try again in 15 minutes" in right.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not locked out, and signs in.
+    elsewhere = admin_sign_in(Client(), "editor", PASSWORD, REMOTE_ADDR="198.51.100.20")
+    assert elsewhere.status_code == 302
+
+
+def test_the_readers_sign_in_locks_the_same_way(client, reader):
+    for _ in range(6):
+        sign_in(client, "riley", "wrong")
+
+    response = sign_in(client, "riley", PASSWORD)
+
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    # Another username from the same address is not locked.
+    assert sign_in(client, "other", "wrong").status_code == 200
+
+
+def test_the_lock_ends_with_the_cool_off(client, reader, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=1)
+    for _ in range(6):
+        sign_in(client, "riley", "wrong")
+    assert sign_in(client, "riley", PASSWORD).status_code == 429
+
+    time.sleep(1.2)
+
+    assert sign_in(client, "riley", PASSWORD).status_code == 302
+
+
+def test_a_forged_x_forwarded_for_neither_resets_nor_evades_the_lock(client, reader):
+    for n in range(6):
+        sign_in(client, "riley", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+
+    forged = sign_in(client, "riley", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.99")
+
+    assert forged.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_locked_not_the_proxy(
+    client, reader, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    for _ in range(6):
+        sign_in(client, "riley", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.50", **proxy)
+
+    # Prepending a forged hop does not change the address the proxy saw.
+    forged = sign_in(
+        client, "riley", PASSWORD, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50", **proxy
+    )
+    other_client = sign_in(
+        Client(), "riley", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.51", **proxy
+    )
+
+    assert forged.status_code == 429
+    assert other_client.status_code == 302
+
+
+def test_the_lockout_keeps_no_address_or_username_in_the_database(client, reader):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for _ in range(6):
+        sign_in(client, "riley", "wrong", REMOTE_ADDR="203.0.113.77")
+
+    assert not AccessAttempt.objects.exists()
+    assert not AccessLog.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    # The cache holds only hashed keys, which expire with the cool-off.
+    keys = [k for k in _cache_keys() if "axes" in k]
+    assert keys and not any("203.0.113.77" in k or "riley" in k for k in keys)
+
+
+def _cache_keys() -> list[str]:
+    backend = cache._cache if hasattr(cache, "_cache") else None
+    if isinstance(backend, dict):  # local memory
+        return list(backend)
+    client = cache._cache.get_client()  # Redis
+    return [key.decode() for key in client.keys("*")]
