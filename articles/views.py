@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
+from .fragments import FRAGMENT_SECONDS, fragment_generation
 from .models import Article, Author, Channel, Tag
 
 PAGE_SIZE = 20
@@ -61,21 +62,25 @@ class AuthorView(ListView):
 
 
 def article_detail(request, pk, slug=None):
-    article = (
-        Article.objects.live()
-        .select_related("channel", "sponsor")
-        .prefetch_related("authors", "tags")
-        .filter(pk=pk)
-        .first()
-    )
-    if article is None:
+    try:
+        # get(), not first(): no ORDER BY to build for a single row.
+        article = Article.objects.live().select_related("channel", "sponsor").get(pk=pk)
+    except Article.DoesNotExist:
         withdrawn = Article.objects.filter(pk=pk, withdrawn_at__isnull=False).first()
         if withdrawn is not None:
             return render(request, "410.html", {"withdrawn": withdrawn}, status=410)
-        raise Http404("No such article.")
+        raise Http404("No such article.") from None
     if slug != article.slug:
         # Keep the query (a comment page, a campaign tag) on the way to the right URL.
         query = request.META.get("QUERY_STRING", "")
         url = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(url, permanent=True)
-    return render(request, "articles/article_detail.html", {"article": article})
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "fragment_generation": fragment_generation(),
+            "fragment_seconds": FRAGMENT_SECONDS,
+        },
+    )

@@ -7,6 +7,7 @@ class SponsorsConfig(AppConfig):
     def ready(self):
         from finextra import roles, workflow
 
+        from . import signals  # noqa: F401
         from .models import Placement
 
         workflow.register(Placement)

@@ -65,17 +65,25 @@ class PlacementQuerySet(models.QuerySet):
     def live(self, *, at=None):
         """Published, its publication time come, and within its booked dates."""
         now = at or timezone.now()
+        return self.showing_between(now, now)
+
+    def showing_between(self, start, end):
+        """Live at some moment from `start` to `end` (see `Placement.is_live_at`)."""
         return self.filter(
-            state=State.PUBLISHED, published_at__lte=now, starts_at__lte=now, ends_at__gt=now
+            state=State.PUBLISHED, published_at__lte=end, starts_at__lte=end, ends_at__gt=start
         )
 
-    def eligible(self, *, channel=None, slots=None, at=None):
-        """Live placements that may fill `slots` (all when None) on a page of `channel`.
+    def eligible(self, *, channel=None, slots=None, at=None, until=None):
+        """Live placements that may fill `slots` (all when None) on a page of `channel`; with
+        `until`, those live at some moment from `at` to `until`.
 
         A placement that targets no channel shows everywhere; one that targets channels shows
         only on their pages, so never on a page of no channel (the home page).
         """
-        placements = self.live(at=at).select_related("sponsor", "shown_for", "paid_by")
+        now = at or timezone.now()
+        placements = self.showing_between(now, until or now).select_related(
+            "sponsor", "shown_for", "paid_by"
+        )
         if slots is not None:
             placements = placements.filter(slot__in=slots)
         targets = models.Q(channels__isnull=True)
@@ -250,8 +258,15 @@ class Placement(EditorialModel):
     @property
     def is_live(self) -> bool:
         """Published and within its dates (what `Placement.objects.live()` selects)."""
-        now = timezone.now()
-        return super().is_live and self.starts_at <= now < self.ends_at
+        return self.is_live_at(timezone.now())
+
+    def is_live_at(self, at) -> bool:
+        return (
+            self.state == State.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= at
+            and self.starts_at <= at < self.ends_at
+        )
 
     @property
     def label(self) -> str:

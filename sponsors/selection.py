@@ -1,15 +1,24 @@
 """Filling a page's slots: one query for all of them, one weighted draw for each."""
 
 import random
+import time
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.utils import timezone
 
 from .models import Placement
+from .rendering import placement_html
 
 # The random source of every draw; tests replace it with a seeded `random.Random`.
 rng: random.Random = random.Random()
 
 _REQUEST_ATTRIBUTE = "_sponsors_placements"
+GENERATION_KEY = "sponsors:placements-generation"
+CANDIDATE_SECONDS = 60
 
 
 def placement_choose(candidates: Sequence[Placement], *, source: random.Random | None = None):
@@ -20,11 +29,26 @@ def placement_choose(candidates: Sequence[Placement], *, source: random.Random |
     return source.choices(candidates, weights=[c.weight for c in candidates], k=1)[0]
 
 
-def placements_for_page(request, channel) -> dict[str, list[Placement]]:
+class Candidate(NamedTuple):
+    """What a slot needs of a placement: kept small, since every page reads it from the cache."""
+
+    pk: int
+    slot: str
+    weight: int
+    published_at: datetime
+    starts_at: datetime
+    ends_at: datetime
+    html: str
+
+    def is_live_at(self, at: datetime) -> bool:
+        return self.published_at <= at and self.starts_at <= at < self.ends_at
+
+
+def placements_for_page(request, channel) -> dict[str, list[Candidate]]:
     """The eligible placements of every slot on a page of `channel`, by slot.
 
-    The first slot on a page loads them all in one query and keeps them on the request, so the
-    page's other slots cost nothing.
+    The first slot on a page loads them all (one query, or none while the shared cache holds
+    them) and keeps them on the request, so the page's other slots cost nothing.
     """
     key = channel.pk if channel is not None else None
     loaded = getattr(request, _REQUEST_ATTRIBUTE, None) if request is not None else None
@@ -34,7 +58,42 @@ def placements_for_page(request, channel) -> dict[str, list[Placement]]:
             setattr(request, _REQUEST_ATTRIBUTE, loaded)
     if key not in loaded:
         by_slot = defaultdict(list)
-        for placement in Placement.objects.eligible(channel=channel).order_by("pk"):
-            by_slot[placement.slot].append(placement)
+        for candidate in _candidates(channel):
+            by_slot[candidate.slot].append(candidate)
         loaded[key] = dict(by_slot)
     return loaded[key]
+
+
+def _candidates(channel) -> list[Candidate]:
+    """The placements live now on a page of `channel`, from the shared cache.
+
+    The cache holds those live at some moment of the next minute, so one whose dates start or
+    end within it shows or goes at its exact time; any change to a placement or sponsor moves
+    the generation every key includes (sponsors/signals.py).
+    """
+    generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+    key = f"sponsors:candidates:{generation}:{channel.pk if channel is not None else '-'}"
+    now = timezone.now()
+    stored = cache.get(key)
+    if stored is None or not stored[0] <= now < stored[1]:
+        until = now + timedelta(seconds=CANDIDATE_SECONDS)
+        placements = Placement.objects.eligible(channel=channel, at=now, until=until)
+        candidates = [
+            Candidate(
+                pk=p.pk,
+                slot=p.slot,
+                weight=p.weight,
+                published_at=p.published_at,
+                starts_at=p.starts_at,
+                ends_at=p.ends_at,
+                html=placement_html(p),
+            )
+            for p in placements.order_by("pk")
+        ]
+        stored = (now, until, candidates)
+        cache.set(key, stored, CANDIDATE_SECONDS)
+    return [candidate for candidate in stored[2] if candidate.is_live_at(now)]
+
+
+def placements_forget(**kwargs) -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)

@@ -1,10 +1,7 @@
 from django import template
-from django.template.loader import render_to_string
-from django.urls import reverse
 
 from articles.models import Article, Channel
 
-from ..counting import CLICK, IMPRESSION, token_for
 from ..models import Slot
 from ..selection import placement_choose, placements_for_page
 
@@ -28,18 +25,4 @@ def placement(context, slot, page_object=None):
     request = context.get("request")
     candidates = placements_for_page(request, _channel_of(page_object)).get(slot, [])
     chosen = placement_choose(candidates)
-    if chosen is None:
-        return ""
-    return render_to_string(
-        "sponsors/placement.html",
-        {
-            "placement": chosen,
-            "slot": slot,
-            "click_url": reverse(
-                "sponsors:click", kwargs={"token": token_for(chosen.pk, purpose=CLICK)}
-            ),
-            "beacon_url": reverse(
-                "sponsors:seen", kwargs={"token": token_for(chosen.pk, purpose=IMPRESSION)}
-            ),
-        },
-    )
+    return "" if chosen is None else chosen.html

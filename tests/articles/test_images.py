@@ -14,8 +14,10 @@ from django.urls import reverse
 from PIL import Image
 
 from articles import images
+from articles.fragments import fragments_forget
 from articles.models import Article, Author, Tag
 from comments.services import comment_post
+from sponsors.selection import placements_forget
 
 from .helpers import (
     article_form,
@@ -443,6 +445,8 @@ def test_the_article_page_with_image_tags_authors_and_a_comment_keeps_the_budget
     comment_post(article=pictured_article, body="Worth reading.", author=make_user("riley"))
     url = pictured_article.get_absolute_url()
     client.get(url)  # the channel menu's cache is warm after this
+    fragments_forget()  # the article's own part is rendered afresh: the worst case
+    placements_forget()  # and the slots are loaded afresh
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -451,6 +455,10 @@ def test_the_article_page_with_image_tags_authors_and_a_comment_keeps_the_budget
     assert "Worth reading." in response.content.decode()
     assert 'srcset="' in response.content.decode()
     assert len(queries) == 6, [query["sql"] for query in queries.captured_queries]
+    with CaptureQueriesContext(connection) as queries:
+        assert 'srcset="' in client.get(url).content.decode()
+    # Tags and authors come with the cached article part, the slots from their shared cache.
+    assert len(queries) == 3, [query["sql"] for query in queries.captured_queries]
 
 
 # The demo's seed article.

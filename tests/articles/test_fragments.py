@@ -1,0 +1,51 @@
+"""The article's own part of its page is cached; readers never see it stale."""
+
+from django.db.models import F
+
+from articles.models import Article, Author, Tag
+from finextra.services import transition
+
+
+def page(client, article) -> str:
+    return client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_renamed_author_shows_at_once(client, live_article):
+    assert "Alice Morgan" in page(client, live_article)
+    author = Author.objects.get(slug="alice-morgan")
+    author.name = "Alice Morgan-Smith"
+    author.save()
+    assert "Alice Morgan-Smith" in page(client, live_article)
+
+
+def test_a_tag_added_without_a_new_version_shows_at_once(client, live_article):
+    assert "Central banks" not in page(client, live_article)
+    live_article.tags.add(Tag.objects.create(name="Central banks", slug="central-banks"))
+    assert "Central banks" in page(client, live_article)
+
+
+def test_a_renamed_channel_shows_at_once(client, live_article):
+    page(client, live_article)
+    live_article.channel.name = "Markets"
+    live_article.channel.save()
+    assert ">Markets</a>" in page(client, live_article)
+
+
+def test_a_published_correction_shows_at_once(client, live_article):
+    page(client, live_article)
+    live_article.standfirst = "Corrected standfirst."
+    live_article.version += 1
+    live_article.save()
+    assert "Corrected standfirst." in page(client, live_article)
+
+
+def test_a_new_comment_count_shows_at_once(client, live_article):
+    assert "Be the first to comment" in page(client, live_article)
+    Article.objects.filter(pk=live_article.pk).update(comment_count=F("comment_count") + 2)
+    assert "2 comments" in page(client, live_article)
+
+
+def test_an_unpublished_article_is_not_served_from_the_cache(client, live_article, publisher):
+    page(client, live_article)
+    transition(obj=live_article, move="unpublish", user=publisher)
+    assert client.get(live_article.get_absolute_url()).status_code == 404
