@@ -64,6 +64,7 @@ class ArticleAdmin(EditorialAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     review_permission = "articles.review_article"
     publish_permission = "articles.publish_article"
+    preview_url_name = "articles:preview_link"
     list_display = (
         "headline",
         "state_badge",

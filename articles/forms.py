@@ -93,3 +93,14 @@ class ArticleForm(EditorialForm):
                 self.fields[name].widget.attrs["data-count-advice"] = advice
         if "lead_image" in self.fields:
             self.fields["lead_image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+
+class SearchForm(forms.Form):
+    """The readers' search box (a GET form: the query is part of the results' URL)."""
+
+    q = forms.CharField(
+        label="Search articles",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Searches are up to %(limit_value)d characters long."},
+    )

@@ -11,7 +11,7 @@ from finextra.workflow import State, standard_table
 from . import images
 from . import provenance as provenance_rules
 from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance
-from .sanitize import clean_body
+from .sanitize import body_plain_text, clean_body
 
 
 class Channel(models.Model):
@@ -106,6 +106,8 @@ class Article(EditorialModel):
         max_length=320, help_text="The summary under the headline (and in search results)."
     )
     body = models.TextField(help_text="HTML; cleaned to an allow-list on every save.")
+    # The body's words without markup, made at save: what search reads and highlights.
+    body_text = models.TextField(blank=True, editable=False)
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
@@ -208,6 +210,12 @@ class Article(EditorialModel):
                 if not f.primary_key and f.name != "comment_count"
             ]
         self.body = clean_body(self.body, sponsored=self.provenance in PAID_PROVENANCES)
+        self.body_text = body_plain_text(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
+        if kwargs.get("update_fields") is not None:
+            # Every save marks the row as changed: the cached article part is keyed on it.
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         if not self.slug:
             self.slug = slugify(self.headline)[:160]
         update_fields = kwargs.get("update_fields")

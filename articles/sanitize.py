@@ -1,6 +1,7 @@
 """Body HTML is cleaned on every save with an allow-list, whatever the client sent."""
 
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -49,3 +50,34 @@ def clean_body(html: str, *, sponsored: bool = False) -> str:
         link_rel="sponsored noopener noreferrer" if sponsored else "noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+_INLINE_TAGS = {"a", "b", "strong", "em", "i", "u", "s", "sub", "sup", "code"}
+
+
+class _TextCollector(HTMLParser):
+    """The text of cleaned body HTML, a space at every block tag so "<p>a</p><p>b</p>" stays
+    two words while "<em>fin</em>tech" stays one (entities decoded: "&amp;" is "&")."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def body_plain_text(html: str) -> str:
+    """What search reads of a body: its words, without markup, whitespace collapsed."""
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    return " ".join("".join(collector.parts).split())

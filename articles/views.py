@@ -1,9 +1,18 @@
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from finextra.services import preview_link_open, revision_apply
+
+from .forms import SearchForm
 from .fragments import FRAGMENT_SECONDS, fragment_generation
 from .models import Article, Author, Channel, Tag
+from .provenance import PAID_PROVENANCES
+from .sanitize import clean_body
+from .search import article_search, search_highlight
 
 PAGE_SIZE = 20
 
@@ -84,3 +93,42 @@ def article_detail(request, pk, slug=None):
             "fragment_seconds": FRAGMENT_SECONDS,
         },
     )
+
+
+def search(request):
+    """Search results for ?q=, a page at a time; no query, just the form."""
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": ""}
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        paginator = Paginator(article_search(query=query), PAGE_SIZE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404("No such page of results.") from None
+        articles = search_highlight(articles=list(page.object_list), query=query)
+        context.update(query=query, page_obj=page, paginator=paginator, articles=articles)
+    return render(request, "articles/search.html", context)
+
+
+@never_cache
+def article_preview(request, token):
+    """An unpublished article for whoever holds a live preview link (no sign-in): its latest
+    saved copy, or the revision the link was made for. Never indexed, never cached."""
+    link = preview_link_open(token=token)
+    article = None
+    article_type = ContentType.objects.get_for_model(Article)
+    if link is not None and link.content_type_id == article_type.pk:
+        articles = Article.objects.select_related("channel", "sponsor").prefetch_related("tags")
+        article = articles.filter(pk=link.object_id).first()
+    if article is None:
+        raise Http404("This preview link has expired, been revoked or never existed.")
+    if link.revision is not None:
+        revision_apply(obj=article, revision=link.revision)
+        article.body = clean_body(article.body, sponsored=article.provenance in PAID_PROVENANCES)
+    context = {"article": article, "preview": True}
+    response = render(request, "articles/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token is the key: no link followed from the page may carry it off in a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -3,15 +3,30 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.redirects.admin import RedirectAdmin as DjangoRedirectAdmin
+from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from .models import TransitionLog, User
-from .services import history_for, history_record, transition
+from .models import Revision, TransitionLog, User
+from .redirects import redirect_check, redirect_save
+from .services import (
+    PREVIEW_DEFAULT_HOURS,
+    history_for,
+    history_record,
+    preview_link_create,
+    preview_links_for,
+    preview_links_revoke,
+    revision_diff,
+    revision_record,
+    revision_value,
+    revisions_for,
+    transition,
+)
 from .workflow import State, TransitionRefused
 
 
@@ -41,6 +56,40 @@ class TransitionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RedirectForm(forms.ModelForm):
+    class Meta:
+        model = Redirect
+        fields = ("site", "old_path", "new_path")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            redirect_check(
+                old_path=cleaned["old_path"],
+                new_path=cleaned["new_path"],
+                site=cleaned["site"],
+                pk=self.instance.pk,
+            )
+        return cleaned
+
+
+admin.site.unregister(Redirect)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(DjangoRedirectAdmin):
+    """Old addresses and where they send readers; saved through the service that refuses
+    loops and points every row straight at its final target."""
+
+    form = RedirectForm
+
+    def save_model(self, request, obj, form, change):
+        if change and "old_path" in form.changed_data:
+            Redirect.objects.filter(pk=obj.pk).delete()
+        saved = redirect_save(old_path=obj.old_path, new_path=obj.new_path, site=obj.site)
+        obj.pk, obj.new_path = saved.pk, saved.new_path
 
 
 class EditorialForm(forms.ModelForm):
@@ -82,16 +131,29 @@ class TransitionForm(forms.Form):
     )
 
 
-class EditorialAdmin(admin.ModelAdmin):
-    """The desk for an editorial model: its state, the moves the user may make, its history.
+PREVIEW_HOURS_CHOICES = [(1, "1 hour"), (24, "24 hours"), (48, "48 hours"), (168, "7 days")]
 
-    Subclasses name `review_permission` and `publish_permission` ("app.codename").
+
+class PreviewLinkForm(forms.Form):
+    hours = forms.TypedChoiceField(
+        choices=PREVIEW_HOURS_CHOICES, coerce=int, initial=PREVIEW_DEFAULT_HOURS
+    )
+    revision = forms.IntegerField(required=False)
+
+
+class EditorialAdmin(admin.ModelAdmin):
+    """The desk for an editorial model: its state, the moves the user may make, its history,
+    its revisions and its preview links.
+
+    Subclasses name `review_permission` and `publish_permission` ("app.codename"), and
+    `preview_url_name` (a URL taking the token) to offer preview links.
     """
 
     form = EditorialForm
     change_form_template = "admin/editorial/change_form.html"
     review_permission = ""
     publish_permission = ""
+    preview_url_name = ""
 
     # Who may change published copy (live at once, kept in the history).
     def may_change_published(self, user) -> bool:
@@ -146,16 +208,89 @@ class EditorialAdmin(admin.ModelAdmin):
                     note="Published copy changed: " + ", ".join(sorted(copy_changed)),
                 )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the many-to-many fields, so the revision holds the copy exactly as saved.
+        revision_record(obj=form.instance, user=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        restoring: Revision | None = getattr(request, "restoring_revision", None)
+        if restoring is None or request.method != "GET":
+            return form_class
+        restored = {
+            name: revision_value(model=self.model, name=name, value=value)
+            for name, value in restoring.snapshot.items()
+            if name in form_class.base_fields
+        }
+
+        class RestoringForm(form_class):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**restored, **kwargs.get("initial", {})}
+                super().__init__(*args, **kwargs)
+
+        return RestoringForm
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
         return [
             path(
                 "<path:object_id>/transition/",
-                self.admin_site.admin_view(self.transition_view),
+                view(self.transition_view),
                 name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/revisions/compare/",
+                view(self.revision_compare_view),
+                name="{}_{}_revision_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                view(self.revision_restore_view),
+                name="{}_{}_revision_restore".format(*info),
+            ),
+            path(
+                "<path:object_id>/preview-links/",
+                view(self.preview_link_create_view),
+                name="{}_{}_preview_link_create".format(*info),
+            ),
+            path(
+                "<path:object_id>/preview-links/<int:link_id>/revoke/",
+                view(self.preview_link_revoke_view),
+                name="{}_{}_preview_link_revoke".format(*info),
             ),
             *super().get_urls(),
         ]
+
+    def _admin_url(self, name: str, *args) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+
+    def _timeline(self, obj) -> list[dict]:
+        """Moves and saves as one story, newest first: who wrote, who edited, who published."""
+        revisions = list(revisions_for(obj)[:50])
+        entries = [
+            {"at": entry.at, "actor": entry.actor, "move": entry, "revision": None}
+            for entry in history_for(obj)[:50]
+        ]
+        for revision, previous in zip(revisions, [*revisions[1:], None], strict=False):
+            entries.append(
+                {
+                    "at": revision.at,
+                    "actor": revision.actor,
+                    "move": None,
+                    "revision": revision,
+                    "previous": previous,
+                }
+            )
+        entries.sort(key=lambda entry: entry["at"], reverse=True)
+        return entries
+
+    def _editorial_object(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404(f"No such {self.opts.verbose_name}.")
+        return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -165,11 +300,112 @@ class EditorialAdmin(admin.ModelAdmin):
             extra_context.update(
                 workflow_moves=obj.transitions.available(request.user, obj),
                 workflow_history=history_for(obj)[:50],
+                workflow_timeline=self._timeline(obj),
+                workflow_revisions=revisions_for(obj)[:50],
+                workflow_may_restore=self.has_change_permission(request, obj),
+                compare_action=self._admin_url("revision_compare", obj.pk),
                 workflow_action=reverse("admin:{}_{}_transition".format(*info), args=[obj.pk]),
                 workflow_note=request.session.pop("workflow_note", ""),
                 workflow_now=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             )
+            if self.preview_url_name:
+                extra_context.update(
+                    preview_links=preview_links_for(obj).select_related("created_by")[:20],
+                    preview_form=PreviewLinkForm(),
+                    preview_action=self._admin_url("preview_link_create", obj.pk),
+                    preview_may_create=not obj.is_live and self.has_change_permission(request, obj),
+                )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_compare_view(self, request, object_id):
+        """Two revisions side by side, as words struck out and added (?a=older&b=newer)."""
+        obj = self._editorial_object(request, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        revisions = revisions_for(obj)
+        try:
+            older = revisions.get(pk=int(request.GET.get("a", "")))
+            newer = revisions.get(pk=int(request.GET.get("b", "")))
+        except (ValueError, Revision.DoesNotExist):
+            raise Http404("Choose two revisions of this item to compare.") from None
+        if (older.at, older.pk) > (newer.at, newer.pk):
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Changes to “{obj}”",
+            "older": older,
+            "newer": newer,
+            "diffs": revision_diff(older=older, newer=newer, model=type(obj)),
+            "change_url": self._admin_url("change", obj.pk),
+            "may_restore": self.has_change_permission(request, obj),
+            "older_restore_url": self._admin_url("revision_restore", obj.pk, older.pk),
+        }
+        return render(request, "admin/editorial/revision_compare.html", context)
+
+    def revision_restore_view(self, request, object_id, revision_id):
+        """The change form filled with an old revision's copy. Nothing is saved until the user
+        saves it, under the usual rules (a live item stays live, an edited one goes back to
+        draft when a writer changes its copy)."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        obj = self._editorial_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        revision = get_object_or_404(revisions_for(obj), pk=revision_id)
+        request.restoring_revision = revision
+        return self.change_view(
+            request,
+            str(obj.pk),
+            form_url=self._admin_url("change", obj.pk),
+            extra_context={"restoring": revision},
+        )
+
+    def preview_link_create_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._editorial_object(request, object_id)
+        if not self.preview_url_name or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = self._admin_url("change", obj.pk)
+        form = PreviewLinkForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose how long the link should work. No link was made.")
+            return HttpResponseRedirect(change_url)
+        if obj.is_live:
+            messages.error(
+                request, "This is live: share its public address. No preview link was made."
+            )
+            return HttpResponseRedirect(change_url)
+        revision = None
+        if form.cleaned_data["revision"]:
+            revision = revisions_for(obj).filter(pk=form.cleaned_data["revision"]).first()
+            if revision is None:
+                messages.error(request, "That revision is not one of this item's. No link made.")
+                return HttpResponseRedirect(change_url)
+        link, token = preview_link_create(
+            obj=obj, user=request.user, hours=form.cleaned_data["hours"], revision=revision
+        )
+        url = request.build_absolute_uri(reverse(self.preview_url_name, args=[token]))
+        messages.success(
+            request,
+            f"Preview link (copy it now: it is shown only once), working until "
+            f"{timezone.localtime(link.expires_at):%d %b %Y %H:%M}: {url}",
+        )
+        return HttpResponseRedirect(change_url)
+
+    def preview_link_revoke_view(self, request, object_id, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._editorial_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if preview_links_revoke(obj=obj, link_id=link_id):
+            messages.success(request, "The preview link was revoked: it no longer works.")
+        else:
+            messages.warning(request, "That link had already stopped working.")
+        return HttpResponseRedirect(self._admin_url("change", obj.pk))
 
     def transition_view(self, request, object_id):
         if request.method != "POST":

@@ -7,6 +7,21 @@ class FinextraConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from .roles import sync_roles
+        from .pages import sync_site
+        from .roles import EDITOR, PUBLISHER, grant, sync_roles
 
         post_migrate.connect(sync_roles, dispatch_uid="finextra.sync_roles")
+        post_migrate.connect(sync_site, dispatch_uid="finextra.sync_site")
+        # The site's own pages (about, privacy, ...): editors and publishers keep them up to date.
+        page_perms = ("flatpages.view_flatpage", "flatpages.change_flatpage")
+        grant(EDITOR, *page_perms)
+        grant(PUBLISHER, *page_perms)
+        # Old addresses and where they lead (django.contrib.redirects, loop-checked).
+        redirect_perms = (
+            "redirects.view_redirect",
+            "redirects.add_redirect",
+            "redirects.change_redirect",
+            "redirects.delete_redirect",
+        )
+        grant(EDITOR, *redirect_perms)
+        grant(PUBLISHER, *redirect_perms)

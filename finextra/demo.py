@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from . import roles
+from .pages import PAGES, pages_seed
 
 PASSWORD_FILE = settings.BASE_DIR / ".demo-password"
 
@@ -50,3 +51,5 @@ def seed(stdout):
         "Accounts: " + ", ".join(name for name, _, _ in ACCOUNTS) + f" (password from {source})."
     )
     stdout.write(f"Password for every demo account: {password}")
+    created = pages_seed()
+    stdout.write(f"Site pages: {created} added, {len(PAGES)} in all.")

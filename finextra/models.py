@@ -95,3 +95,57 @@ class TransitionLog(models.Model):
         if move is not None:
             return move.label
         return RECORDED_CHANGES.get(self.move, self.move.replace("_", " ").capitalize())
+
+
+class Revision(models.Model):
+    """The copy of an editorial item as one admin save left it (its `copy_fields`)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    # The item's `version` after the save.
+    version = models.PositiveIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    # {field name: value as the form would take it}; a foreign key is its primary key.
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="revision_object")
+        ]
+
+    def __str__(self):
+        return f"Revision at version {self.version}"
+
+
+class PreviewLink(models.Model):
+    """A link to an unpublished item that works without signing in, until it expires or is
+    revoked. Only the token's SHA-256 is kept: the link itself is shown once, when made."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Shows this revision's copy; the latest saved state when empty.
+    revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.CASCADE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="preview_object")]
+
+    def __str__(self):
+        return f"Preview link made {self.created_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

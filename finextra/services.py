@@ -1,12 +1,21 @@
 """The one function that changes an editorial item's state, and the history it writes."""
 
-from datetime import datetime
+import difflib
+import hashlib
+import html
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 
-from .models import TransitionLog
+from .models import PreviewLink, Revision, TransitionLog
 from .workflow import State, TransitionRefused
 
 
@@ -94,6 +103,8 @@ def transition(
             if step.withdraws:
                 current.withdrawn_at = now
                 changed.append("withdrawn_at")
+                # A legal takedown: nobody may go on reading it through a preview link.
+                preview_links_revoke(obj=current)
 
         from_state = current.state
         current.state = step.target
@@ -113,3 +124,168 @@ def transition(
     for field in changed:
         setattr(obj, field, getattr(current, field))
     return obj
+
+
+def _content_type(obj: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False)
+
+
+# Revisions: the copy as each admin save left it.
+
+
+def _snapshot_value(obj: models.Model, name: str):
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(item.pk for item in getattr(obj, name).all())
+    if field.is_relation:
+        return getattr(obj, field.attname)
+    value = field.value_from_object(obj)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return field.value_to_string(obj)
+
+
+def revision_record(*, obj: models.Model, user) -> Revision:
+    """Keep the copy fields of `obj` as saved now (after its many-to-many fields)."""
+    return Revision.objects.create(
+        content_type=_content_type(obj),
+        object_id=obj.pk,
+        version=obj.version,
+        actor=user if user is not None and user.is_authenticated else None,
+        snapshot={name: _snapshot_value(obj, name) for name in obj.copy_fields},
+    )
+
+
+def revisions_for(obj: models.Model):
+    revisions = Revision.objects.filter(content_type=_content_type(obj), object_id=obj.pk)
+    return revisions.select_related("actor")
+
+
+def revision_value(*, model: type[models.Model], name: str, value):
+    """A snapshot's value as the field holds it (a date from its text, a key as a number)."""
+    field = model._meta.get_field(name)
+    if field.many_to_many or value is None:
+        return value
+    return field.to_python(value)
+
+
+def revision_apply(*, obj: models.Model, revision: Revision) -> models.Model:
+    """Put the revision's copy on `obj` in memory (for a preview); nothing is saved."""
+    for name, value in revision.snapshot.items():
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a field since removed
+        if field.many_to_many:
+            continue
+        setattr(obj, field.attname, revision_value(model=type(obj), name=name, value=value))
+    return obj
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    name: str
+    label: str
+    # (operation, text) with operation "equal", "delete" or "insert"; text is plain, unescaped.
+    segments: list[tuple[str, str]]
+
+
+_WORDS = re.compile(r"\S+\s*|\s+")
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    text = _BLOCK_END.sub(lambda match: match.group(0) + "\n", str(value))
+    return html.unescape(strip_tags(text)).strip()
+
+
+def revision_diff(
+    *, older: Revision, newer: Revision, model: type[models.Model]
+) -> list[FieldDiff]:
+    """Word by word, the fields whose text differs between two revisions (tags stripped)."""
+    diffs = []
+    for name in dict.fromkeys([*older.snapshot, *newer.snapshot]):
+        before, after = _as_text(older.snapshot.get(name)), _as_text(newer.snapshot.get(name))
+        if before == after:
+            continue
+        a, b = _WORDS.findall(before), _WORDS.findall(after)
+        segments = []
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op in ("delete", "replace"):
+                segments.append(("delete", "".join(a[i1:i2])))
+            if op in ("insert", "replace"):
+                segments.append(("insert", "".join(b[j1:j2])))
+            if op == "equal":
+                segments.append(("equal", "".join(a[i1:i2])))
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = name
+        diffs.append(FieldDiff(name=name, label=label.capitalize(), segments=segments))
+    return diffs
+
+
+# Preview links: a signed-out reader's view of unpublished copy, for a while.
+
+PREVIEW_DEFAULT_HOURS = 48
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def preview_link_create(
+    *, obj: models.Model, user, hours: int = PREVIEW_DEFAULT_HOURS, revision: Revision | None = None
+) -> tuple[PreviewLink, str]:
+    """A new link to `obj`, and its token (kept nowhere: show it to the user once)."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    link = PreviewLink.objects.create(
+        content_type=_content_type(obj),
+        object_id=obj.pk,
+        token_hash=_token_hash(token),
+        revision=revision,
+        created_by=user,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    return link, token
+
+
+def preview_link_open(*, token: str) -> PreviewLink | None:
+    """The live link for `token`, its view counted; None when unknown, expired or revoked."""
+    if not token or len(token) > 100:
+        return None
+    now = timezone.now()
+    link = (
+        PreviewLink.objects.filter(
+            token_hash=_token_hash(token), revoked_at__isnull=True, expires_at__gt=now
+        )
+        .select_related("revision")
+        .first()
+    )
+    if link is None:
+        return None
+    PreviewLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=now
+    )
+    return link
+
+
+def preview_links_for(obj: models.Model):
+    return PreviewLink.objects.filter(content_type=_content_type(obj), object_id=obj.pk)
+
+
+def preview_links_revoke(*, obj: models.Model, link_id: int | None = None) -> int:
+    """Revoke every live link to `obj` (or the one numbered `link_id`); how many were."""
+    links = preview_links_for(obj).filter(revoked_at__isnull=True)
+    if link_id is not None:
+        links = links.filter(pk=link_id)
+    return links.update(revoked_at=timezone.now())

@@ -38,8 +38,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public base URL, for links built outside a request (feeds, emails, commands).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one Site (flatpages need it); its domain is kept to SITE_URL's after each migrate.
+SITE_ID = 1
 
 INSTALLED_APPS = [
+    # Old addresses answered with a 301 (its rows); before finextra, whose admin replaces its
+    # admin with one that refuses loops and flattens chains.
+    "django.contrib.redirects",
     "finextra.apps.FinextraConfig",
     "articles.apps.ArticlesConfig",
     "comments.apps.CommentsConfig",
@@ -52,6 +57,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Feeds need no app; sitemaps, and flatpages (about, privacy, ...) on the sites framework.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "crispy_forms",
     # The article body's rich-text editor in the admin (ships its own JS and CSS).
     "django_prose_editor",
@@ -70,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Consulted only when the answer is a 404: an old address sends the reader on (301).
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last: turns a sign-in lockout into its page (readers' and the admin's sign-in alike).
     "axes.middleware.AxesMiddleware",
 ]

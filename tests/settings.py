@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The Site (feeds, sitemaps, password-reset links) and SITE_URL links name the test client's host.
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from finextra.settings import *  # noqa: F403
 

@@ -17,8 +17,9 @@ DANGEROUS_TAGS = {
     "meta", "base", "svg", "math", "img", "video", "audio", "source", "form", "input",
     "button", "textarea", "select", "template", "noscript", "xml", "xss", "marquee", "isindex",
 }  # fmt: skip
-# The layout's own <head> links a stylesheet and sets meta tags; a body may do neither.
-LAYOUT_TAGS = {"link", "meta"}
+# The layout's own <head> links a stylesheet and sets meta tags, and its header holds the
+# search form (a GET form: input and button); a body may do none of these (checked alone).
+LAYOUT_TAGS = {"link", "meta", "form", "input", "button"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 # Some readers drop these from a URL before reading its scheme ("jav\tascript:").
@@ -29,6 +30,9 @@ TAG = re.compile(r"<[a-z][^>]*>", re.IGNORECASE)
 SCRIPT_TAG = re.compile(r"<\s*script", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 JAVASCRIPT_URL = re.compile(r"""\b(?:href|src)\s*=\s*["']?[\x00-\x20]*javascript:""", re.I)
+# The layout's own structured data: a JSON-LD data block (never run) whose text holds no "<"
+# (articles/templatetags/discovery.py escapes it); a body may not have one (checked alone).
+LAYOUT_JSON_LD = re.compile(r'<script type="application/ld\+json">[^<]*</script>')
 
 
 class _Markup(HTMLParser):
@@ -62,6 +66,8 @@ class _Markup(HTMLParser):
 
 def problems_in(html: str, *, whole_page: bool = False) -> list[str]:
     """What in `html` could run script or restyle the page (a body, or the whole page)."""
+    if whole_page:
+        html = LAYOUT_JSON_LD.sub("", html, count=1)
     parser = _Markup(allowed_tags=LAYOUT_TAGS if whole_page else frozenset())
     parser.feed(html)
     parser.close()

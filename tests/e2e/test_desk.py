@@ -10,12 +10,13 @@ from PIL import Image, ImageDraw
 from articles.models import Article, Channel
 from finextra import roles
 
+from .staff import sign_in, sign_out
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture skips (or fails) with the reason
     expect = None
 
-PASSWORD = "pw-for-tests-123"  # what tests/conftest.py's make_user gives everyone
 HEADLINE = "Central bank holds rates as inflation cools"
 SLUG = "central-bank-holds-rates-as-inflation-cools"
 LINK = "https://www.example.com/rates-statement"
@@ -29,19 +30,6 @@ WORD_PASTE = (
     '<table class="MsoTableGrid"><tr><td>a cell</td></tr></table>'
     "<script>window.pwned = true</script></body></html>"
 )
-
-
-def sign_in(page, user):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Logged out")).to_be_visible()
 
 
 def photo_bytes() -> bytes:

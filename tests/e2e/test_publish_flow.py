@@ -7,25 +7,12 @@ from django.utils import timezone
 from finextra import roles
 from finextra.services import transition
 
+from .staff import sign_in, sign_out
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture skips (or fails) with the reason
     expect = None
-
-PASSWORD = "pw-for-tests-123"  # what tests/conftest.py's make_user gives everyone
-
-
-def sign_in(page, user):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Logged out")).to_be_visible()
 
 
 def open_desk(page, article):
