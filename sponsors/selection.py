@@ -1,7 +1,6 @@
 """Filling a page's slots: one query for all of them, one weighted draw for each."""
 
 import random
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -10,6 +9,8 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.utils import timezone
 
+from finextra.cache import CacheGeneration
+
 from .models import Placement
 from .rendering import placement_html
 
@@ -17,11 +18,12 @@ from .rendering import placement_html
 rng: random.Random = random.Random()
 
 _REQUEST_ATTRIBUTE = "_sponsors_placements"
-GENERATION_KEY = "sponsors:placements-generation"
 CANDIDATE_SECONDS = 60
+_generation = CacheGeneration("sponsors:placements-generation")
+placements_forget = _generation.move
 
 
-def placement_choose(candidates: Sequence[Placement], *, source: random.Random | None = None):
+def placement_choose(candidates: Sequence["Candidate"], *, source: random.Random | None = None):
     """One of `candidates`, each as likely as its weight says; None when there are none."""
     if not candidates:
         return None
@@ -71,7 +73,7 @@ def _candidates(channel) -> list[Candidate]:
     end within it shows or goes at its exact time; any change to a placement or sponsor moves
     the generation every key includes (sponsors/signals.py).
     """
-    generation = cache.get_or_set(GENERATION_KEY, time.time_ns, None)
+    generation = _generation.current()
     key = f"sponsors:candidates:{generation}:{channel.pk if channel is not None else '-'}"
     now = timezone.now()
     stored = cache.get(key)
@@ -93,7 +95,3 @@ def _candidates(channel) -> list[Candidate]:
         stored = (now, until, candidates)
         cache.set(key, stored, CANDIDATE_SECONDS)
     return [candidate for candidate in stored[2] if candidate.is_live_at(now)]
-
-
-def placements_forget(**kwargs) -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), None)
