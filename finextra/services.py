@@ -19,9 +19,13 @@ from .models import PreviewLink, Revision, TransitionLog
 from .workflow import State, TransitionRefused
 
 
+def _content_type(obj: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False)
+
+
 def history_record(*, obj: models.Model, move: str, user, from_state: str, to_state: str, note=""):
     return TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        content_type=_content_type(obj),
         object_id=obj.pk,
         move=move,
         from_state=from_state,
@@ -33,7 +37,7 @@ def history_record(*, obj: models.Model, move: str, user, from_state: str, to_st
 
 def history_for(obj: models.Model):
     return TransitionLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        content_type=_content_type(obj),
         object_id=obj.pk,
     ).select_related("actor")
 
@@ -124,10 +128,6 @@ def transition(
     for field in changed:
         setattr(obj, field, getattr(current, field))
     return obj
-
-
-def _content_type(obj: models.Model) -> ContentType:
-    return ContentType.objects.get_for_model(obj, for_concrete_model=False)
 
 
 # Revisions: the copy as each admin save left it.
