@@ -1,13 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.timezone import localtime
 
 from finextra.admin import EditorialAdmin
 
+from .corrections import correction_publish
 from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
 from .queues import BY_KEY, QUEUES
@@ -79,7 +83,7 @@ class ArticleAdmin(EditorialAdmin):
     list_select_related = ("channel",)
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags", "sponsor")
-    readonly_fields = ("comment_count", "first_published_at", "revised_at")
+    readonly_fields = ("comment_count", "first_published_at", "revised_at", "published_corrections")
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
         ("Placement", {"fields": ("channel", "authors", "tags", "provenance", "sponsor")}),
@@ -104,6 +108,37 @@ class ArticleAdmin(EditorialAdmin):
 
     class Media:
         js = ["admin-desk.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_live:
+            return fieldsets
+        fields = ("published_corrections",)
+        if self.has_change_permission(request, obj):
+            fields = (*fields, "correction")
+        return [*fieldsets, ("Corrections", {"fields": fields})]
+
+    @admin.display(description="published")
+    def published_corrections(self, article):
+        if not article.corrections:
+            return "None yet."
+        return format_html_join(
+            "",
+            '<p><time datetime="{}">{}</time>: {}</p>',
+            (
+                (c.at.isoformat(), date_format(localtime(c.at), "j F Y, H:i"), c.note)
+                for c in article.correction_list
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        note = form.cleaned_data.get("correction")
+        if note:
+            correction_publish(article=obj, note=note, user=request.user)
+            self.message_user(
+                request, "The correction is published at the foot of the article.", messages.INFO
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")

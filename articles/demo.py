@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from finextra.services import transition
 
 from . import demo_images
+from .corrections import correction_publish
 from .models import Article, Author, Channel, Tag
 from .provenance import Provenance
 
@@ -526,6 +527,14 @@ CHART_IMAGES = {
 }
 
 
+# One live demo article carries a published correction, as an example for the desk.
+DEMO_CORRECTION_SLUG = "lse-extends-trading-hours-consultation"
+DEMO_CORRECTION = (
+    "An earlier version of this article said responses were due by the end of the month. "
+    "They are due by the end of the quarter."
+)
+
+
 def _users():
     User = get_user_model()
     return {u.username: u for u in User.objects.filter(username__in=["editor", "publisher"])}
@@ -628,6 +637,9 @@ def seed(stdout):
             decorative=True,
             credit="Illustration: Finextra",
         )
+    corrected = Article.objects.get(slug=DEMO_CORRECTION_SLUG)
+    if corrected.is_live and not corrected.corrections:
+        correction_publish(article=corrected, note=DEMO_CORRECTION, user=users["editor"])
     stdout.write(f"Articles: {created} added, {Article.objects.count()} in all.")
 
 

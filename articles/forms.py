@@ -9,6 +9,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from finextra.admin import EditorialForm
 
 from . import images
+from .corrections import NOTE_MAX_LENGTH
 from .models import Article
 from .sanitize import clean_body
 
@@ -73,6 +74,17 @@ class LeadImageField(forms.ImageField):
 
 
 class ArticleForm(EditorialForm):
+    # Offered on live articles only (the field is dropped otherwise); the admin publishes it
+    # through articles.corrections after the save.
+    correction = forms.CharField(
+        label="Add a correction",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown with today's date at the foot of the article and kept in its history. "
+        "Say what was wrong and what is right. Published corrections cannot be changed.",
+    )
+
     class Meta:
         model = Article
         fields = "__all__"
@@ -93,6 +105,8 @@ class ArticleForm(EditorialForm):
                 self.fields[name].widget.attrs["data-count-advice"] = advice
         if "lead_image" in self.fields:
             self.fields["lead_image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        if not self.instance.is_live:
+            del self.fields["correction"]
 
 
 class SearchForm(forms.Form):

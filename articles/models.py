@@ -1,8 +1,13 @@
+from datetime import datetime
+from typing import NamedTuple
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from finextra.models import EditorialModel
@@ -12,6 +17,11 @@ from . import images
 from . import provenance as provenance_rules
 from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance
 from .sanitize import body_plain_text, clean_body
+
+
+class PublishedCorrection(NamedTuple):
+    at: datetime
+    note: str
 
 
 class Channel(models.Model):
@@ -91,6 +101,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(state=State.PUBLISHED, published_at__gt=timezone.now())
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search document is the database's alone (it ranks and filters there): a few
+        # kilobytes no page needs, so never loaded with an article.
+        return super().get_queryset().defer("search_document")
+
+
 class Article(EditorialModel):
     class CommentMode(models.TextChoices):
         OPEN = "open", "Open"
@@ -108,6 +125,9 @@ class Article(EditorialModel):
     body = models.TextField(help_text="HTML; cleaned to an allow-list on every save.")
     # The body's words without markup, made at save: what search reads and highlights.
     body_text = models.TextField(blank=True, editable=False)
+    # Headline, standfirst and body text as one weighted tsvector for search, written on
+    # PostgreSQL by the trigger migration 0005 installs; empty on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
@@ -146,10 +166,16 @@ class Article(EditorialModel):
     )
     # Kept by the comments app with update(F()), never through save().
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Published corrections, oldest first: [{"at": ISO time, "note": text}]. Written by
+    # articles.corrections alone (with update()), never through save(); read with the article,
+    # so the page shows them without a query of their own.
+    corrections = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
+
+    FIELDS_NOT_SAVED = ("comment_count", "corrections", "search_document")
 
     transitions = standard_table(
         review="articles.review_article",
@@ -202,12 +228,13 @@ class Article(EditorialModel):
 
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None:
-            # comment_count belongs to the comments app (update() with F()): a save from a
-            # form loaded earlier must not write back a stale count.
+            # comment_count and corrections belong to their own services (update()): a save
+            # from a form loaded earlier must not write back a stale copy. The search document
+            # is the trigger's to write, from the fields saved here.
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "comment_count"
+                if not f.primary_key and f.name not in self.FIELDS_NOT_SAVED
             ]
         self.body = clean_body(self.body, sponsored=self.provenance in PAID_PROVENANCES)
         self.body_text = body_plain_text(self.body)
@@ -272,6 +299,13 @@ class Article(EditorialModel):
     @property
     def provenance_note(self) -> str:
         return provenance_rules.note(self.provenance, sponsor=str(self.sponsor or ""))
+
+    @property
+    def correction_list(self) -> list[PublishedCorrection]:
+        return [
+            PublishedCorrection(at=parse_datetime(entry["at"]), note=entry["note"])
+            for entry in self.corrections
+        ]
 
     @property
     def was_updated(self) -> bool:

@@ -1,9 +1,11 @@
 """Reader search over live articles' headlines, standfirsts and bodies.
 
-On PostgreSQL: full-text search (websearch syntax, English stemming), ranked with the headline
-weighing most, then the standfirst, then the body, served by the GIN index migration 0004
-builds on the very expression `search_document()` returns. Elsewhere (SQLite, in development):
-every word must appear somewhere, newest first.
+On PostgreSQL: full-text search (websearch syntax, English stemming) on each article's stored
+search document (headline weighing most, then standfirst, then body; written by the trigger of
+migration 0005, GIN-indexed). Ranking reads the newest RANKED_MATCHES matches only: a word in
+every article would otherwise rank the whole archive on every request, and a newsroom's reader
+wants the best of the recent coverage, not the best of ten years. Elsewhere (SQLite, in
+development): every word must appear somewhere, newest first.
 
 Highlights are made safe here, whatever the database: the text is escaped and only our own
 <mark> tags are added. ts_headline returns its input unescaped, so PostgreSQL marks matches with
@@ -12,9 +14,9 @@ private-use characters and Python turns them into tags after escaping the rest.
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,6 +27,7 @@ QUERY_MAX_LENGTH = 200
 FALLBACK_MAX_TERMS = 10
 SEARCH_CONFIG = "english"
 SEARCH_INDEX_NAME = "article_search"
+RANKED_MATCHES = 1000
 EXCERPT_WORDS = 35
 
 # Unicode private-use characters: never in a headline a reader sees, so safe as match markers.
@@ -33,18 +36,13 @@ MARK_STOP = "\ue001"
 _MARKERS = re.compile(f"([{MARK_START}{MARK_STOP}])")
 
 
-def search_document() -> SearchVector:
-    """Headline (A), standfirst (B) and body text (C), as one weighted tsvector. Migration
-    0004 indexes a copy of this expression: change both together (a test checks the plan)."""
-    return (
-        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
-    )
-
-
 def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
+
+
+def results_capped(count: int) -> bool:
+    """Whether a result count is the ranking's cap rather than a true total."""
+    return uses_full_text() and count >= RANKED_MATCHES
 
 
 def search_terms(query: str) -> list[str]:
@@ -59,11 +57,16 @@ def article_search(*, query: str) -> QuerySet[Article]:
     articles = Article.objects.for_listing()
     if uses_full_text():
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        newest_matches = (
+            Article.objects.live()
+            .filter(search_document=search_query)
+            .order_by("-published_at", "-id")
+            .values("pk")[:RANKED_MATCHES]
+        )
         return (
-            articles.alias(document=search_document())
-            .filter(document=search_query)
+            articles.filter(pk__in=newest_matches)
             .annotate(
-                rank=SearchRank(search_document(), search_query),
+                rank=SearchRank(F("search_document"), search_query),
                 headline_marked=_marked("headline", search_query, highlight_all=True),
                 standfirst_marked=_marked("standfirst", search_query, highlight_all=True),
                 excerpt_marked=_marked(

@@ -12,7 +12,7 @@ from .fragments import FRAGMENT_SECONDS, fragment_generation
 from .models import Article, Author, Channel, Tag
 from .provenance import PAID_PROVENANCES
 from .sanitize import clean_body
-from .search import article_search, search_highlight
+from .search import article_search, results_capped, search_highlight
 
 PAGE_SIZE = 20
 
@@ -107,7 +107,14 @@ def search(request):
         except InvalidPage:
             raise Http404("No such page of results.") from None
         articles = search_highlight(articles=list(page.object_list), query=query)
-        context.update(query=query, page_obj=page, paginator=paginator, articles=articles)
+        context.update(
+            query=query,
+            page_obj=page,
+            paginator=paginator,
+            articles=articles,
+            # Only the newest matches are ranked: say so rather than give a false total.
+            capped=results_capped(paginator.count),
+        )
     return render(request, "articles/search.html", context)
 
 

@@ -59,7 +59,10 @@ class EditorialModel(models.Model):
 
 
 # History entries that record a change without a move.
-RECORDED_CHANGES = {"live_change": "Published copy changed"}
+RECORDED_CHANGES = {
+    "live_change": "Published copy changed",
+    "correction": "Correction published",
+}
 
 
 class TransitionLog(models.Model):

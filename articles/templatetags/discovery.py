@@ -48,6 +48,11 @@ def article_structured_data(article, authors) -> dict:
         ],
         "publisher": {"@type": "Organization", "name": "Finextra", "url": site_url("/")},
     }
+    if article.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": correction.note, "datePublished": correction.at}
+            for correction in article.correction_list
+        ]
     if not data["author"]:
         data["author"] = data["publisher"]
     if article.lead_image:

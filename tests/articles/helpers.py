@@ -78,3 +78,26 @@ def publish(article, editor, publisher):
     transition(obj=article, move="publish", user=publisher)
     article.refresh_from_db()
     return article
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def form_data(article, **changes):
+    """What the change form posts as it stands, with `changes` typed over it."""
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "channel": article.channel_id,
+        "provenance": article.provenance,
+        "comment_mode": article.comment_mode,
+        "lead_image_alt": "",
+        "lead_image_caption": "",
+        "lead_image_credit": "",
+        "seen_version": article.version,
+    }
+    data.update(changes)
+    return data

@@ -8,6 +8,8 @@ from articles.models import Article
 from finextra.services import history_for, transition
 from finextra.workflow import State
 
+from .helpers import change_url, form_data
+
 BUTTONS = ("Mark as edited", "Send back to draft", "Publish", "Schedule", "Unpublish", "Withdraw")
 
 
@@ -27,31 +29,8 @@ def csrf_token(client, url):
     )
 
 
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
 def transition_url(article):
     return reverse("admin:articles_article_transition", args=[article.pk])
-
-
-def form_data(article, **changes):
-    """What the change form posts as it stands, with `changes` typed over it."""
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "channel": article.channel_id,
-        "provenance": article.provenance,
-        "comment_mode": article.comment_mode,
-        "lead_image_alt": "",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "seen_version": article.version,
-    }
-    data.update(changes)
-    return data
 
 
 def buttons_on(client, article):

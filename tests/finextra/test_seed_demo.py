@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles import demo as article_demo
 from articles.models import Article, Author, Channel, Tag
 from finextra import demo, roles
 from finextra.models import TransitionLog
@@ -166,3 +167,15 @@ def test_demo_password_wins_over_a_kept_file(password_file, monkeypatch):
         get_user_model().objects.get(username="writer").check_password("from-the-environment-123")
     )
     assert password_file.read_text() == "the-old-file-password\n"
+
+
+@pytest.mark.django_db
+def test_one_live_demo_article_carries_a_published_correction_once(demo_password, client):
+    seed_demo()
+    seed_demo()
+
+    article = Article.objects.get(slug=article_demo.DEMO_CORRECTION_SLUG)
+    assert [c.note for c in article.correction_list] == [article_demo.DEMO_CORRECTION]
+    assert history_for(article).filter(move="correction").count() == 1
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<h2 id="corrections-title">Correction</h2>' in html
