@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article
+from finextra.templatetags.links import link_url
 
 from ..abuse import form_stamp
 from ..forms import CommentForm
@@ -68,6 +69,7 @@ def comment_section(context, article):
         else None
     )
     post_url = reverse("comments:post", kwargs={"article_pk": article.pk})
+    back_here = f"?next={article.get_absolute_url()}%23comments"
     thread_html = ""
     if page is not None and page.nodes:
         reply_form_html = ""
@@ -95,8 +97,8 @@ def comment_section(context, article):
         guest=guest,
         page_query=page_query,
         post_url=post_url,
-        login_url=f"{reverse(settings.LOGIN_URL)}?next={article.get_absolute_url()}%23comments",
-        signup_url=f"{reverse('comments:signup')}?next={article.get_absolute_url()}%23comments",
+        login_url=link_url(settings.LOGIN_URL) + back_here,
+        signup_url=link_url("comments:signup") + back_here,
         form=None if refusal else comment_form(article, guest=guest),
         csrf_token=context.get("csrf_token"),
     )

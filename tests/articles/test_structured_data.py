@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,6 +174,23 @@ def test_an_article_page_has_opengraph_and_twitter_tags(client, live_article):
     assert meta["twitter:card"] == "summary"
     assert meta["twitter:title"] == "Markets rally on rate cut"
     assert meta["description"] == live_article.standfirst
+
+
+def test_the_cards_and_canonical_follow_a_live_change_and_the_host_asked(client, live_article):
+    """The head's tags are cached with the article's part: a saved change shows at once, and
+    each host the site answers to gets its own absolute URLs."""
+    parse(client, live_article.get_absolute_url())  # cached now
+
+    live_article.headline = "Markets rally again"
+    live_article.slug = "markets-rally-again"
+    live_article.save()
+    head = parse(client, live_article.get_absolute_url())
+
+    assert head.meta["og:title"] == head.meta["twitter:title"] == "Markets rally again"
+    assert head.canonical == [f"http://testserver/news/{live_article.pk}/markets-rally-again/"]
+    other = parse(Client(HTTP_HOST="localhost"), live_article.get_absolute_url())
+    assert other.canonical == [f"http://localhost/news/{live_article.pk}/markets-rally-again/"]
+    assert other.meta["og:url"] == other.canonical[0]
 
 
 def test_a_paid_article_card_title_carries_its_label(

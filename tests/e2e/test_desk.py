@@ -13,9 +13,11 @@ from finextra import roles
 from .staff import sign_in, sign_out
 
 try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture skips (or fails) with the reason
     expect = None
+    PlaywrightTimeoutError = TimeoutError
 
 HEADLINE = "Central bank holds rates as inflation cools"
 SLUG = "central-bank-holds-rates-as-inflation-cools"
@@ -42,23 +44,33 @@ def photo_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def until_the_editor(page, condition: str):
+def until_the_editor(page, condition: str, timeout: float = 30_000):
     """Wait until `condition` holds of the rich-text editor's own state (Tiptap's `editor`): it
     reads the browser's selection a moment after a key moves it, and a toolbar button acts on
     the editor's selection, not the browser's."""
     page.wait_for_function(
-        f"() => {{ const editor = document.querySelector('.tiptap').editor; return {condition}; }}"
+        f"() => {{ const editor = document.querySelector('.tiptap').editor; return {condition}; }}",
+        timeout=timeout,
     )
 
 
-def select_text_before_cursor(page, text):
-    for _ in text:
-        page.keyboard.press("Shift+ArrowLeft")
-    until_the_editor(
-        page,
+def select_text_before_cursor(page, text, attempts=3):
+    """Shift+Left over `text`, which ends the line. On a loaded machine the editor can miss a
+    key while it is still taking the typing in: then start again from the end of the line."""
+    selected = (
         "editor.state.doc.textBetween(editor.state.selection.from, editor.state.selection.to)"
-        f" === {text!r}",
+        f" === {text!r}"
     )
+    for attempt in range(attempts):
+        page.keyboard.press("End")
+        for _ in text:
+            page.keyboard.press("Shift+ArrowLeft")
+        try:
+            until_the_editor(page, selected, timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
 
 
 def image_loaded(locator) -> bool:
