@@ -25,10 +25,10 @@ def correction_publish(*, article: Article, note: str, user) -> None:
     if len(note) > NOTE_MAX_LENGTH:
         raise TransitionRefused(f"A correction is up to {NOTE_MAX_LENGTH} characters long.")
     with transaction.atomic():
-        current = Article._base_manager.select_for_update().only(
-            "state", "published_at", "corrections"
+        rows = Article._base_manager
+        current = (
+            rows.select_for_update().only("state", "published_at", "corrections").get(pk=article.pk)
         )
-        current = current.get(pk=article.pk)
         if not current.is_live:
             raise TransitionRefused(
                 "Corrections are published on live articles only; change the copy of an "
@@ -37,9 +37,7 @@ def correction_publish(*, article: Article, note: str, user) -> None:
         at = timezone.now()
         corrections = [*current.corrections, {"at": at.isoformat(), "note": note}]
         # updated_at keys the article's cached page part: the page shows the note at once.
-        Article._base_manager.filter(pk=article.pk).update(
-            corrections=corrections, revised_at=at, updated_at=at
-        )
+        rows.filter(pk=article.pk).update(corrections=corrections, revised_at=at, updated_at=at)
         history_record(
             obj=article,
             move="correction",

@@ -1,7 +1,8 @@
-"""The article's own part of its page (header, lead image, note, body, tags) is rendered once and
-kept in the cache, keyed by what can change it on the row: version, last save, comment count and
-comment mode. What changes without touching the row (the names of its authors, tags, channel or
-sponsor, and its tag and author lists) moves a generation instead, which every key includes."""
+"""The article page's cached parts: its own part (header, lead image, note, body, tags,
+corrections, JSON-LD) and its <head> tags are rendered once and kept in the cache, keyed by
+`fragment_version`: what can change them on the row (version, last save, comment count and
+comment mode). What changes without touching the row (the names of its authors, tags, channel or
+sponsor, and its tag and author lists) moves a generation instead, which the version includes."""
 
 from finextra.cache import CacheGeneration
 
@@ -11,3 +12,11 @@ FRAGMENT_SECONDS = 24 * 60 * 60
 _generation = CacheGeneration("articles:fragment-generation")
 fragment_generation = _generation.current
 fragments_forget = _generation.move
+
+
+def fragment_version(article) -> str:
+    """One token for every cached part of `article`'s page."""
+    return (
+        f"{article.version}.{article.updated_at.timestamp()}.{article.comment_count}."
+        f"{article.comment_mode}.{fragment_generation()}"
+    )

@@ -8,7 +8,7 @@ from django.views.generic import ListView
 from finextra.services import preview_link_open, revision_apply
 
 from .forms import SearchForm
-from .fragments import FRAGMENT_SECONDS, fragment_generation
+from .fragments import FRAGMENT_SECONDS, fragment_version
 from .models import Article, Author, Channel, Tag
 from .provenance import PAID_PROVENANCES
 from .sanitize import clean_body
@@ -89,7 +89,7 @@ def article_detail(request, pk, slug=None):
         "articles/article_detail.html",
         {
             "article": article,
-            "fragment_generation": fragment_generation(),
+            "fragment_version": fragment_version(article),
             "fragment_seconds": FRAGMENT_SECONDS,
         },
     )

@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from articles.models import Article, Author, Channel, Tag
 from finextra import roles
+from tests.accounts import PASSWORD
 
 
 def clear_this_runs_cache():
@@ -38,7 +39,7 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 def make_user(db):
     def make(username, role=None, **extra):
         user = get_user_model().objects.create_user(
-            username=username, password="pw-for-tests-123", is_staff=role is not None, **extra
+            username=username, password=PASSWORD, is_staff=role is not None, **extra
         )
         if role:
             user.groups.add(Group.objects.get(name=role))
@@ -70,6 +71,12 @@ def commercial(make_user):
 @pytest.fixture
 def moderator(make_user):
     return make_user("moderator", roles.MODERATOR)
+
+
+@pytest.fixture
+def reader(make_user):
+    """A reader's account: no role, not staff."""
+    return make_user("riley", display_name="Riley Reader", email="riley@example.com")
 
 
 @pytest.fixture

@@ -101,3 +101,12 @@ def form_data(article, **changes):
     }
     data.update(changes)
     return data
+
+
+def post_change(client, article, *, follow=False, **changes):
+    """Open the article's change form and save it as a browser would: with the CSRF token and
+    the version the page showed, and `changes` typed over what the form holds."""
+    token = csrf_token(client, change_url(article))
+    article.refresh_from_db()
+    data = {"csrfmiddlewaretoken": token, **form_data(article, **changes)}
+    return client.post(change_url(article), data, follow=follow)

@@ -1,32 +1,15 @@
 """The newsroom desk: the article change form, its workflow buttons, and what it refuses."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from finextra.services import history_for, transition
 from finextra.workflow import State
 
-from .helpers import change_url, form_data
+from .helpers import change_url, csrf_token, form_data, post_change, signed_in
 
 BUTTONS = ("Mark as edited", "Send back to draft", "Publish", "Schedule", "Unpublish", "Withdraw")
-
-
-def signed_in(user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def csrf_token(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return (
-        response.cookies["csrftoken"].value
-        if "csrftoken" in response.cookies
-        else (client.cookies["csrftoken"].value)
-    )
 
 
 def transition_url(article):
@@ -149,11 +132,7 @@ def test_a_transition_from_a_stale_page_is_refused(editor, writer, make_article)
     article = make_article()
     opened_version = article.version
     writer_client = signed_in(writer)
-    token = csrf_token(writer_client, change_url(article))
-    writer_client.post(
-        change_url(article),
-        {"csrfmiddlewaretoken": token, **form_data(article, headline="Writer's new headline")},
-    )
+    post_change(writer_client, article, headline="Writer's new headline")
     client = signed_in(editor)
     token = csrf_token(client, change_url(article))
     response = client.post(
@@ -212,12 +191,7 @@ def test_a_writer_changing_edited_copy_sends_it_back_to_draft(writer, editor, ma
     article = make_article()
     transition(obj=article, move="mark_edited", user=editor)
     client = signed_in(writer)
-    token = csrf_token(client, change_url(article))
-    response = client.post(
-        change_url(article),
-        {"csrfmiddlewaretoken": token, **form_data(article, standfirst="A new standfirst.")},
-        follow=True,
-    )
+    response = post_change(client, article, standfirst="A new standfirst.", follow=True)
     assert "back in draft" in response.content.decode()
     article.refresh_from_db()
     assert article.state == State.DRAFT
@@ -228,22 +202,14 @@ def test_an_editor_changing_edited_copy_keeps_it_edited(editor, make_article):
     article = make_article()
     transition(obj=article, move="mark_edited", user=editor)
     client = signed_in(editor)
-    token = csrf_token(client, change_url(article))
-    client.post(
-        change_url(article),
-        {"csrfmiddlewaretoken": token, **form_data(article, standfirst="Tightened.")},
-    )
+    post_change(client, article, standfirst="Tightened.")
     article.refresh_from_db()
     assert (article.state, article.standfirst) == (State.EDITED, "Tightened.")
 
 
 def test_a_writer_cannot_change_published_copy(writer, live_article):
     client = signed_in(writer)
-    token = csrf_token(client, change_url(live_article))
-    response = client.post(
-        change_url(live_article),
-        {"csrfmiddlewaretoken": token, **form_data(live_article, headline="Rewritten")},
-    )
+    response = post_change(client, live_article, headline="Rewritten")
     assert response.status_code == 403
     live_article.refresh_from_db()
     assert live_article.headline == "Markets rally on rate cut"
@@ -253,11 +219,7 @@ def test_an_editor_corrects_published_copy_live_and_it_is_kept_in_the_history(
     editor, live_article, client
 ):
     editor_client = signed_in(editor)
-    token = csrf_token(editor_client, change_url(live_article))
-    editor_client.post(
-        change_url(live_article),
-        {"csrfmiddlewaretoken": token, **form_data(live_article, standfirst="Corrected.")},
-    )
+    post_change(editor_client, live_article, standfirst="Corrected.")
     live_article.refresh_from_db()
     assert live_article.state == State.PUBLISHED
     assert live_article.revised_at is not None
@@ -295,11 +257,7 @@ def test_bad_input_is_a_clear_error_and_nothing_is_saved(writer, make_article, c
     make_article(slug="taken-slug")
     article = make_article(headline="Original headline")
     client = signed_in(writer)
-    token = csrf_token(client, change_url(article))
-    response = client.post(
-        change_url(article),
-        {"csrfmiddlewaretoken": token, **form_data(article, standfirst="Typed text", **changes)},
-    )
+    response = post_change(client, article, standfirst="Typed text", **changes)
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
@@ -315,14 +273,11 @@ def test_bad_input_is_a_clear_error_and_nothing_is_saved(writer, make_article, c
 def test_a_hostile_body_posted_through_the_admin_is_stored_clean(writer, make_article):
     article = make_article()
     client = signed_in(writer)
-    token = csrf_token(client, change_url(article))
     hostile = (
         '<p onclick="steal()">Hi<script>alert(1)</script></p>'
         '<img src=x onerror="alert(1)"><a href="javascript:alert(1)">link</a>'
     )
-    client.post(
-        change_url(article), {"csrfmiddlewaretoken": token, **form_data(article, body=hostile)}
-    )
+    post_change(client, article, body=hostile)
     article.refresh_from_db()
     assert "<script" not in article.body
     assert "onerror" not in article.body

@@ -17,19 +17,11 @@ from articles.models import Article
 from finextra.services import history_for
 from finextra.workflow import TransitionRefused
 
-from .helpers import change_url, csrf_token, form_data, signed_in
+from .helpers import change_url, post_change, signed_in
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "An earlier version said the fine was £2m. It was £2.5m."
-
-
-def post_change(client, article, **changes):
-    token = csrf_token(client, change_url(article))
-    article.refresh_from_db()
-    return client.post(
-        change_url(article), {"csrfmiddlewaretoken": token, **form_data(article, **changes)}
-    )
 
 
 def page_html(client, article) -> str:

@@ -18,7 +18,7 @@ from articles.sanitize import ALLOWED_TAGS, clean_body
 from finextra.services import transition
 from finextra.workflow import State
 
-from .helpers import article_form, csrf_token, post_new_article, signed_in
+from .helpers import article_form, change_url, csrf_token, post_new_article, signed_in
 
 WORD_PASTE = (
     '<p class="MsoNormal" style="mso-margin-top-alt:auto"><span style="font-family:Calibri">'
@@ -29,10 +29,6 @@ WORD_PASTE = (
     '<a href="javascript:alert(1)" onclick="steal()">a trap</a>'
     '<h1 style="color:red">Shouted</h1>'
 )
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 # Writing: the editor, and what the server keeps.

@@ -10,19 +10,12 @@ from articles.models import Article
 from comments.models import Comment
 from comments.services import comment_post
 
-PASSWORD = "pw-for-tests-123"
-
 
 @pytest.fixture(autouse=True)
 def _comment_settings(settings):
     # A person takes seconds to type; tests post at once. The "too fast" test sets it back.
     settings.COMMENTS_FORM_MIN_SECONDS = 0
     settings.COMMENTS_ALLOW_GUESTS = True
-
-
-@pytest.fixture
-def reader(make_user):
-    return make_user("riley", display_name="Riley Reader", email="riley@example.com")
 
 
 @pytest.fixture

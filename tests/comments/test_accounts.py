@@ -15,8 +15,7 @@ from django.test import Client
 from comments.models import Comment, Report
 from comments.services import comment_report
 from finextra.models import TransitionLog
-
-from .conftest import PASSWORD
+from tests.accounts import PASSWORD
 
 User = get_user_model()
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-PASSWORD = "pw-for-tests-123"  # what tests/conftest.py's make_user gives everyone
+from tests.accounts import PASSWORD
 
 
 def sign_in(page, user):

@@ -7,13 +7,13 @@ import pytest
 
 from comments.models import Comment
 from comments.services import comment_post
+from tests.accounts import PASSWORD
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture skips (or fails) with the reason
     expect = None
 
-PASSWORD = "pw-for-tests-123"  # what tests/conftest.py's make_user gives everyone
 PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "xss" / "payloads-allthethings.txt"
 
 
@@ -21,11 +21,6 @@ PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "xss" / "payloads-allt
 def _comment_settings(settings):
     settings.COMMENTS_FORM_MIN_SECONDS = 0
     settings.COMMENTS_ALLOW_GUESTS = True
-
-
-@pytest.fixture
-def reader(make_user):
-    return make_user("riley", display_name="Riley Reader", email="riley@example.com")
 
 
 def comments_section(page):

@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from finextra.models import PreviewLink
 from finextra.services import preview_link_create, revisions_for, transition
-from tests.articles.helpers import article_form, csrf_token, post_new_article, signed_in
+from tests.articles.helpers import (
+    article_form,
+    change_url,
+    csrf_token,
+    post_new_article,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def make_link(client, article, **data) -> str:

@@ -17,21 +17,9 @@ from finextra import roles
 from finextra.services import history_for, transition
 from finextra.workflow import State
 from sponsors.models import Kind, Placement, PlacementDay, Slot, Sponsor
+from tests.articles.helpers import csrf_token, signed_in
 
 from .conftest import BROWSER
-
-
-def signed_in(user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def csrf_from(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return client.cookies["csrftoken"].value
-
 
 ADD_URL = reverse("admin:sponsors_placement_add")
 
@@ -83,7 +71,7 @@ def form_data(sponsor, **changes):
 
 def press(client, placement, move, **extra):
     placement.refresh_from_db()
-    token = csrf_from(client, change_url(placement))
+    token = csrf_token(client, change_url(placement))
     return client.post(
         transition_url(placement),
         {"move": move, "version": placement.version, "csrfmiddlewaretoken": token, **extra},
@@ -98,7 +86,7 @@ def test_commercial_drafts_an_editor_checks_a_publisher_publishes_and_it_fills_i
     publisher = signed_in(make_user("duty", roles.PUBLISHER))
     reader = Client()
 
-    token = csrf_from(commercial, ADD_URL)
+    token = csrf_token(commercial, ADD_URL)
     response = commercial.post(ADD_URL, {**form_data(sponsor), "csrfmiddlewaretoken": token})
     assert response.status_code == 302, response.content.decode()[:2000]
     placement = Placement.objects.get()
@@ -185,7 +173,7 @@ def test_a_commercial_change_after_the_editors_check_sends_it_back_to_draft(
     placement = make_placement(live=False, title="Checked copy")
     transition(obj=placement, move="mark_edited", user=editor)
     commercial = signed_in(make_user("sales", roles.COMMERCIAL))
-    token = csrf_from(commercial, change_url(placement))
+    token = csrf_token(commercial, change_url(placement))
     placement.refresh_from_db()
     data = form_data(
         sponsor,
@@ -237,7 +225,7 @@ def test_the_form_refuses_bad_input_with_a_message_and_keeps_what_was_typed(
     make_user, sponsor, channel, changes, field, message
 ):
     commercial = signed_in(make_user("sales", roles.COMMERCIAL))
-    token = csrf_from(commercial, ADD_URL)
+    token = csrf_token(commercial, ADD_URL)
     if changes.get("channels") == ["CHANNEL"]:
         changes = {**changes, "channels": [channel.pk]}
     data = {**form_data(sponsor, title="Typed with care"), **changes}
@@ -254,7 +242,7 @@ def test_the_form_refuses_bad_input_with_a_message_and_keeps_what_was_typed(
 
 def test_the_form_refuses_an_end_before_the_start(make_user, sponsor):
     commercial = signed_in(make_user("sales", roles.COMMERCIAL))
-    token = csrf_from(commercial, ADD_URL)
+    token = csrf_token(commercial, ADD_URL)
     data = form_data(sponsor, ends_at_0="2020-01-01", ends_at_1="00:00:00")
 
     response = commercial.post(ADD_URL, {**data, "csrfmiddlewaretoken": token})
@@ -414,7 +402,7 @@ def test_a_publisher_takes_down_every_placement_of_a_sponsor_at_once(
     other = make_placement(title="Someone else's", sponsor=agency_client, slot=Slot.HOME)
     publisher = signed_in(make_user("duty", roles.PUBLISHER))
     changelist = reverse("admin:sponsors_sponsor_changelist")
-    token = csrf_from(publisher, changelist)
+    token = csrf_token(publisher, changelist)
 
     response = publisher.post(
         changelist,
