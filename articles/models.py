@@ -214,9 +214,14 @@ class Article(EditorialModel):
                 ),
             ),
         ]
+        # Each listing's order, with the id: a deep page's OFFSET is an index-only scan.
         indexes = [
-            models.Index(fields=["state", "-published_at"], name="article_live"),
-            models.Index(fields=["channel", "state", "-published_at"], name="article_channel_live"),
+            models.Index(fields=["state", "-published_at", "-id"], name="article_live"),
+            models.Index(
+                fields=["channel", "state", "-published_at", "-id"], name="article_channel_live"
+            ),
+            # The desk's article list, every state, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_desk"),
         ]
         permissions = [
             ("review_article", "Can mark articles as edited or send them back to draft"),

@@ -3,71 +3,88 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from finextra.services import preview_link_open, revision_apply
 
 from .forms import SearchForm
 from .fragments import FRAGMENT_SECONDS, fragment_version
+from .listing import COUNT_CAP, PAGE_SIZE, capped_count, listing_page, page_number
 from .models import Article, Author, Channel, Tag
 from .provenance import PAID_PROVENANCES
 from .sanitize import clean_body
 from .search import article_search, results_capped, search_highlight
 
-PAGE_SIZE = 20
+
+class ListingView(TemplateView):
+    """A page of live articles, newest first (`articles.listing`): subclasses say which."""
+
+    counted = False  # whether the page says how many articles the listing holds
+
+    def articles(self):
+        return Article.objects.live()
+
+    def get_context_data(self, **kwargs):
+        articles = self.articles()
+        number = page_number(self.request)
+        total = capped_count(articles) if self.counted else None
+        page = listing_page(articles, number=number, total=total)
+        if number > 1 and not page.article_ids:
+            raise Http404("No such page.")
+        return super().get_context_data(
+            page_obj=page,
+            is_paginated=page.has_other_pages,
+            count_cap=COUNT_CAP,
+            **kwargs,
+        )
 
 
-class HomeView(ListView):
+class HomeView(ListingView):
     template_name = "articles/home.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        return Article.objects.for_listing()
 
 
-class ChannelView(ListView):
+class ChannelView(ListingView):
     template_name = "articles/channel.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
 
-    def get_queryset(self):
+    def articles(self):
         self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
-        return Article.objects.for_listing().filter(channel=self.channel)
+        return super().articles().filter(channel=self.channel)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(channel=self.channel, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["channel"] = self.channel
+        return context
 
 
-class TagView(ListView):
+class TagView(ListingView):
     template_name = "articles/tag.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
+    counted = True
 
-    def get_queryset(self):
+    def articles(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.for_listing().filter(tags=self.tag)
-
-    def get_paginator(self, *args, **kwargs):
-        # A tag no live article carries is a 404 (a draft's tag may name an embargoed story),
-        # told by the count the paginator makes anyway (allow_empty = False costs a query).
-        return super().get_paginator(*args, **{**kwargs, "allow_empty_first_page": False})
+        return super().articles().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(**kwargs)
+        # A tag no live article carries is a 404 (a draft's tag may name an embargoed story).
+        if not context["page_obj"].total:
+            raise Http404("No live article carries this tag.")
+        context["tag"] = self.tag
+        return context
 
 
-class AuthorView(ListView):
+class AuthorView(ListingView):
     template_name = "articles/author.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
+    counted = True
 
-    def get_queryset(self):
+    def articles(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return Article.objects.for_listing().filter(authors=self.author)
+        return super().articles().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["author"] = self.author
+        return context
 
 
 def article_detail(request, pk, slug=None):
