@@ -77,8 +77,17 @@ class ListingPage:
         return self.number + 1
 
     @property
+    def count_cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        """Whether the count stopped at the cap (the listing holds more than `count_cap`)."""
+        return self.total is not None and self.total > COUNT_CAP
+
+    @property
     def num_pages(self) -> int | None:
-        if self.total is None or self.total > COUNT_CAP:
+        if self.total is None or self.capped:
             return None
         return max(1, -(-self.total // PAGE_SIZE))
 

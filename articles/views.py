@@ -9,7 +9,7 @@ from finextra.services import preview_link_open, revision_apply
 
 from .forms import SearchForm
 from .fragments import FRAGMENT_SECONDS, fragment_version
-from .listing import COUNT_CAP, PAGE_SIZE, capped_count, listing_page, page_number
+from .listing import PAGE_SIZE, capped_count, listing_page, page_number
 from .models import Article, Author, Channel, Tag
 from .provenance import PAID_PROVENANCES
 from .sanitize import clean_body
@@ -34,7 +34,6 @@ class ListingView(TemplateView):
         return super().get_context_data(
             page_obj=page,
             is_paginated=page.has_other_pages,
-            count_cap=COUNT_CAP,
             **kwargs,
         )
 

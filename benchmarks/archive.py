@@ -24,11 +24,17 @@ Exit status: 0 when all hold, 1 when one fails, 2 when the benchmark could not r
 """
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import signal
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +44,8 @@ if str(ROOT) not in sys.path:
 USER_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 os.environ.setdefault("DEMO_PASSWORD", "benchmark-demo-password")
+
+from benchmarks.article_page import BenchmarkError  # noqa: E402
 
 
 def load_main(args) -> int:
@@ -66,22 +74,388 @@ def load_main(args) -> int:
     return 0
 
 
+# --- in one archive's own process: facts, queries, the desk, plans ------------------------------
+
+SMALL_DB, LARGE_DB = "bench_archive_1k", "bench_archive_100k"
+QUERY_BUDGET = 6
+DESK_LIMIT_MS = 300.0
+DEEP_PAGE = 1000
+
+
+def pages(facts: dict) -> list[tuple[str, str]]:
+    """(name, path) of every public page measured on an archive with these facts."""
+    from benchmarks.archive_data import pages_for
+
+    def deep(count):
+        return min(DEEP_PAGE, pages_for(count, 20))
+
+    home_last = deep(facts["live"])
+    channel, tag, author = facts["channel"], facts["tag"], facts["author"]
+    return [
+        ("home", "/"),
+        ("home-deep", f"/?page={home_last}"),
+        ("channel", f"/channels/{channel}/"),
+        ("channel-deep", f"/channels/{channel}/?page={deep(facts['channel_live'])}"),
+        ("tag", f"/tags/{tag}/"),
+        ("tag-deep", f"/tags/{tag}/?page={deep(facts['tag_live'])}"),
+        ("author", f"/authors/{author}/"),
+        ("author-deep", f"/authors/{author}/?page={deep(facts['author_live'])}"),
+        ("article", f"/news/{facts['article']}/"),
+    ]
+
+
+def desk_pages(facts: dict) -> list[tuple[str, str]]:
+    from articles.models import Channel
+
+    from benchmarks.archive_data import pages_for
+
+    channel = Channel.objects.get(slug=facts["channel"]).pk
+    admin_deep = min(100, pages_for(facts["articles"], 100))  # the list shows 100 a page
+    return [
+        ("articles", "/admin/articles/article/"),
+        (
+            "articles, filtered",
+            f"/admin/articles/article/?state__exact=published&channel__id__exact={channel}",
+        ),
+        ("articles, queue", "/admin/articles/article/?queue=awaiting_edit"),
+        ("articles, search", "/admin/articles/article/?q=payments"),
+        ("articles, page 100", f"/admin/articles/article/?p={admin_deep}"),
+        ("comment queue", "/admin/comments/comment/"),
+        ("comments, reported", "/admin/comments/comment/?reported=open"),
+        ("comments, search", "/admin/comments/comment/?q=fraud"),
+        ("placements", "/admin/sponsors/placement/"),
+        ("placements, live", "/admin/sponsors/placement/?state__exact=published&slot__exact=home"),
+    ]
+
+
+def inspect_main(args) -> int:
+    """Print JSON: the archive's facts, its pages (with the article's slug resolved), each
+    page's queries cold and warm, the desk's timings; and, with --plans, EXPLAIN ANALYZE of
+    every query the listing pages and the desk make, to stderr."""
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.archive_data import archive_facts
+    from finextra.models import User
+
+    facts = archive_facts()
+    client = Client(headers={"host": "127.0.0.1"})
+    measured = []
+    captured = {}
+    for name, path in pages(facts):
+        response = client.get(path)
+        if response.status_code == 301:
+            path = response["Location"]
+            response = client.get(path)
+        if response.status_code != 200:
+            print(f"{name} {path} answered {response.status_code}", file=sys.stderr)
+            return 2
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(path)
+        captured[name] = [q["sql"] for q in warm.captured_queries]
+        measured.append({"name": name, "path": path, "cold": len(cold), "warm": len(warm)})
+
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client.force_login(admin)
+    desk = []
+    for name, path in desk_pages(facts):
+        times = []
+        for _ in range(args.desk_runs + 1):
+            began = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - began) * 1000)
+            if response.status_code != 200:
+                print(f"desk {name} {path} answered {response.status_code}", file=sys.stderr)
+                return 2
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        captured[f"desk: {name}"] = [q["sql"] for q in queries.captured_queries]
+        times = sorted(times[1:])  # the first request warms the process's caches
+        desk.append(
+            {
+                "name": name,
+                "path": path,
+                "median_ms": statistics.median(times),
+                "max_ms": times[-1],
+                "queries": len(queries),
+            }
+        )
+
+    if args.plans:
+        with connection.cursor() as cursor:
+            for name, statements in captured.items():
+                for sql in statements:
+                    if not sql.lstrip().upper().startswith("SELECT") or (
+                        "articles_article" not in sql
+                        and "comments_comment" not in sql
+                        and "sponsors_placement" not in sql
+                    ):
+                        continue
+                    cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql)
+                    plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
+                    print(f"--- {name}: {sql[:300]}\n{plan}", file=sys.stderr)
+    print(json.dumps({"facts": facts, "pages": measured, "desk": desk}))
+    return 0
+
+
+def in_archive(db: str, *arguments: str, quiet: bool = False) -> dict:
+    """Run this script's `arguments` in a process of its own on database `db`; its JSON."""
+    env = {**os.environ, "BENCH_DB_NAME": db}
+    done = subprocess.run(
+        [sys.executable, __file__, *arguments, "--db", db],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else None,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise BenchmarkError(f"{' '.join(arguments)} on {db} failed (status {done.returncode}).")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def archive_exists(db: str) -> bool:
+    from benchmarks.article_page import _pg_admin_connection
+
+    with _pg_admin_connection({"HOST": "127.0.0.1"} | _server()) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
+    return found is not None
+
+
+def _server() -> dict:
+    import dj_database_url
+
+    parsed = dj_database_url.parse(USER_DATABASE_URL)
+    return {key: parsed.get(key) for key in ("HOST", "PORT", "USER", "PASSWORD")}
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def bench_main(args) -> int:
+    from benchmarks import article_page as ap
+
+    if not USER_DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        print("The archive benchmark needs PostgreSQL: set DATABASE_URL.", file=sys.stderr)
+        return 2
+    wrk = shutil.which("wrk") if args.client in ("auto", "wrk") else None
+    if args.client == "wrk" and not wrk:
+        print("wrk is not installed (apt-get install wrk), or use --client python", file=sys.stderr)
+        return 2
+    archives = [("1k", args.small_db, args.small), ("100k", args.large_db, args.large)]
+    servers = []
+    logs = contextlib.ExitStack()
+    try:
+        for label, db, (articles, comments) in archives:
+            if args.reuse and archive_exists(db):
+                print(f"Archive {label}: reusing database {db}", flush=True)
+            else:
+                print(
+                    f"Archive {label}: loading {articles} articles, {comments} comments", flush=True
+                )
+                facts = in_archive(
+                    db, "load", "--articles", str(articles), "--comments", str(comments)
+                )
+                print(f"  loaded in {facts['seconds']:.0f} s", flush=True)
+            # Whatever the archive was loaded with, the indexes of the code measured.
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                env={**os.environ, "BENCH_DB_NAME": db},
+                cwd=ROOT,
+                check=True,
+            )
+        inspected = {}
+        for label, db, _ in archives:
+            extra = ["--plans"] if label == "100k" and args.plans else []
+            inspected[label] = in_archive(db, "inspect", "--desk-runs", str(args.desk_runs), *extra)
+        for index, (_, db, _) in enumerate(archives):
+            os.environ["BENCH_DB_NAME"] = db
+            port = args.port + index
+            log = logs.enter_context(tempfile.TemporaryFile(mode="w+"))  # noqa: SIM115
+            server = ap.start_server(port, args.workers, "sync", log)
+            servers.append((server, log))
+            ap.wait_for_server(server, port)
+        urls = [("bare", args.port, "/bench/bare/")]
+        for index, (label, _, _) in enumerate(archives):
+            for page in inspected[label]["pages"]:
+                urls.append((f"{page['name']} {label}", args.port + index, page["path"]))
+        for name, port, path in urls:
+            status, _ = ap.get(port, path)
+            if status != 200:
+                raise BenchmarkError(f"{name} {path} answered {status} over HTTP.")
+        client = f"wrk, {args.connections} connections" if wrk else "Python client (no wrk)"
+        print(
+            f"Load: {client}; gunicorn {args.workers} sync workers per archive; {args.rounds}"
+            f" rounds of {args.duration:g} s per URL; {os.cpu_count()} CPUs; load average"
+            f" {os.getloadavg()[0]:.1f} at the start",
+            flush=True,
+        )
+        runs = {name: [] for name, _, _ in urls}
+        options = argparse.Namespace(connections=args.connections, threads=1, max_requests=200_000)
+        for round_number in range(args.rounds):
+            for name, port, path in urls:
+                options.port = port
+                if round_number == 0:
+                    ap.load(options, wrk, path, 1)
+                runs[name].append(ap.load(options, wrk, path, args.duration))
+        load_end = os.getloadavg()[0]
+    finally:
+        for server, log in servers:
+            ap.stop_server(server)
+            log.seek(0)
+            if said := log.read().strip():
+                print(f"gunicorn said:\n{said}", file=sys.stderr)
+        logs.close()
+    return report(args, inspected, urls, runs, load_end)
+
+
+def report(args, inspected, urls, runs, load_end) -> int:
+    def rps(name):
+        return statistics.median(r.rps for r in runs[name])
+
+    def latency(name, key):
+        return statistics.median(r.latency_ms.get(key, 0.0) for r in runs[name])
+
+    failures = []
+    floor = rps("bare")
+    errors = {name: sum(r.errors + r.non_2xx for r in results) for name, results in runs.items()}
+    print(f"\nLoad average at the end: {load_end:.1f} (the machine is shared with other work)")
+    for label in ("1k", "100k"):
+        facts = inspected[label]["facts"]
+        print(
+            f"{label}: {facts['articles']} articles ({facts['live']} live), {facts['comments']}"
+            f" comments; channel {facts['channel']} {facts['channel_live']} live, tag"
+            f" {facts['tag']} {facts['tag_live']}, author {facts['author']}"
+            f" {facts['author_live']}; article {facts['article']} with"
+            f" {facts['article_comments']} comments"
+        )
+    print(f"\nFloor (bare Django view): {floor:.0f} req/s, p50 {latency('bare', 'p50'):.1f} ms\n")
+    header = (
+        f"  {'page':<13} {'1k req/s':>9} {'p50':>6} {'p99':>6} {'q':>5} {'% floor':>8}"
+        f" {'100k req/s':>10} {'p50':>6} {'p99':>6} {'q':>5} {'% floor':>8} {'100k/1k':>8}"
+    )
+    print(header)
+    small = {p["name"]: p for p in inspected["1k"]["pages"]}
+    large = {p["name"]: p for p in inspected["100k"]["pages"]}
+    shares_target = {"home": 12.5, "channel": 12.5, "article": 15.0}
+    for name in small:
+        a, b = f"{name} 1k", f"{name} 100k"
+        ratio = rps(b) / rps(a) if rps(a) else 0.0
+        cells = []
+        for key, page in ((a, small[name]), (b, large[name])):
+            cells.append(
+                f"{rps(key):9.1f} {latency(key, 'p50'):6.1f} {latency(key, 'p99'):6.1f}"
+                f" {page['warm']:>2}/{page['cold']:<2} {100 * rps(key) / floor:7.1f}%"
+            )
+        print(f"  {name:<13} {cells[0]} {cells[1]:>42} {ratio:7.2f}x")
+        if ratio < 1 / 1.5:
+            failures.append(f"{name}: at 100k {ratio:.2f} of its 1k figure (bar 0.67)")
+        for page in (small[name], large[name]):
+            if max(page["cold"], page["warm"]) > QUERY_BUDGET:
+                failures.append(f"{name}: {page['cold']} queries cold (budget {QUERY_BUDGET})")
+        if name in shares_target:
+            for key in (a, b):
+                share = statistics.median(
+                    100 * r.rps / f.rps for r, f in zip(runs[key], runs["bare"], strict=True)
+                )
+                ok = share >= shares_target[name]
+                print(
+                    f"    {key}: {share:.1f}% of the floor, median of rounds (bar"
+                    f" {shares_target[name]:g}%): {'OK' if ok else 'FAIL'}"
+                )
+                if not ok:
+                    failures.append(f"{key}: {share:.1f}% of the floor")
+    deep = rps("channel-deep 100k") / rps("channel 100k")
+    print(f"\nChannel at 100k, deep page / page 1: {deep:.2f} (bar 0.5)")
+    if deep < 0.5:
+        failures.append(f"channel deep page {deep:.2f} of page 1")
+    if any(errors.values()):
+        failures.append(f"failed or non-2xx responses: {errors}")
+    print("  (q: queries warm/cold, the test client in-process; req/s, p50/p99 ms: medians)")
+    for label in ("1k", "100k"):
+        print(f"\nThe desk at {label} (in-process test client, superuser, median of runs):")
+        for row in inspected[label]["desk"]:
+            ok = row["median_ms"] < DESK_LIMIT_MS
+            print(
+                f"  {row['name']:<22} {row['median_ms']:7.1f} ms (max {row['max_ms']:.1f})"
+                f" {row['queries']:3d} queries  {row['path']}"
+            )
+            if not ok:
+                failures.append(f"desk {row['name']} at {label}: {row['median_ms']:.0f} ms")
+    print()
+    for failure in failures:
+        print(f"FAIL {failure}")
+    print("Verdict:", "OK" if not failures else f"{len(failures)} bar(s) missed")
+    return 0 if not failures else 1
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small-db", default=SMALL_DB)
+    parser.add_argument("--large-db", default=LARGE_DB)
+    parser.add_argument(
+        "--small", type=int, nargs=2, default=(1_000, 10_000), metavar=("ARTICLES", "COMMENTS")
+    )
+    parser.add_argument(
+        "--large",
+        type=int,
+        nargs=2,
+        default=(100_000, 1_000_000),
+        metavar=("ARTICLES", "COMMENTS"),
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="use an archive's database as it is when it exists"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("BENCH_PORT", "8765")),
+        help="the small archive's server; the large one's is the next port",
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=3)
+    parser.add_argument("--desk-runs", type=int, default=5)
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--plans", action="store_true", help="EXPLAIN ANALYZE at 100k (stderr)")
     sub = parser.add_subparsers(dest="command")
     load = sub.add_parser("load", help="build one archive")
     load.add_argument("--db", required=True, help="the database to (re)create")
     load.add_argument("--articles", type=int, default=100_000)
     load.add_argument("--comments", type=int, default=1_000_000)
+    inspect = sub.add_parser("inspect", help="(internal) one archive's facts, queries, desk")
+    inspect.add_argument("--db", required=True)
+    inspect.add_argument("--desk-runs", type=int, default=5)
+    inspect.add_argument("--plans", action="store_true")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
+    from benchmarks.article_page import BenchmarkError
+
     args = parse_args(argv)
-    if args.command == "load":
+    if args.command in ("load", "inspect"):
         os.environ["BENCH_DB_NAME"] = args.db
-        return load_main(args)
-    return 2
+        return (load_main if args.command == "load" else inspect_main)(args)
+    try:
+        return bench_main(args)
+    except BenchmarkError as error:
+        print(f"Benchmark error: {error}", file=sys.stderr)
+        return 2
+    except Exception:
+        traceback.print_exc()
+        return 2
 
 
 if __name__ == "__main__":

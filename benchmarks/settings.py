@@ -19,7 +19,8 @@ os.environ["DJANGO_HTTPS"] = "0"
 os.environ["DJANGO_SECRET_KEY"] = "benchmark-only-not-a-secret"
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
 # With REDIS_URL set the cache is Redis, as in production: keep the benchmark's keys apart.
-os.environ["CACHE_KEY_PREFIX"] = "finextra-bench"
+# One prefix per benchmark database: two servers on two archives never read each other's keys.
+os.environ["CACHE_KEY_PREFIX"] = f"finextra-bench-{BENCH_DB_NAME}"
 if not os.environ.get("DATABASE_URL"):
     # Set before the import so the project's SQLite options (WAL, IMMEDIATE) apply as usual.
     os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_SQLITE}"

@@ -217,7 +217,11 @@ class Placement(EditorialModel):
                 violation_error_message="The weight is from 1 to 100.",
             ),
         ]
-        indexes = [models.Index(fields=["state", "slot", "ends_at"], name="placement_live")]
+        indexes = [
+            models.Index(fields=["state", "slot", "ends_at"], name="placement_live"),
+            # The desk's placement list, newest booking first.
+            models.Index(fields=["-starts_at", "-id"], name="placement_desk"),
+        ]
         permissions = [
             ("review_placement", "Can mark placements as edited or send them back to draft"),
             ("publish_placement", "Can publish, schedule, unpublish and withdraw placements"),
