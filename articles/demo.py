@@ -13,7 +13,7 @@ from finextra.services import transition
 
 from . import demo_images
 from .corrections import correction_publish
-from .models import Article, Author, Channel, Tag
+from .models import Article, Author, Channel, Tag, listing_entries_sync
 from .provenance import Provenance
 
 SEED_FILE = Path(__file__).parent / "demo_data" / "finextra-article.txt"
@@ -571,6 +571,7 @@ def _move_to(article, state, days, users):
     # Backdate publication so the demo has a history; the state itself came from the workflow.
     past = now - timedelta(days=days, hours=len(article.headline) % 9)
     Article.objects.filter(pk=article.pk).update(published_at=past, first_published_at=past)
+    listing_entries_sync([article.pk])  # update() bypasses save(): the tag and author listings
     article.refresh_from_db()
     if state == "withdrawn":
         transition(

@@ -4,8 +4,10 @@
   exists. Tag and author pages, which say how many articles they hold, count at most
   `COUNT_CAP` + 1 rows ("More than 1,000 articles" past that).
 - A deep page walks the listing's index only: the page's ids come from a subquery that an
-  index-only scan answers (`article_live`, `article_channel_live` hold the ordering and the id),
-  so `OFFSET` skips index entries, not table rows; the outer query reads the page's rows alone.
+  index-only scan answers (`article_live`, `article_channel_live` hold the ordering and the id;
+  tag and author pages read their `ListingEntry` rows, written at save, through `listing_tag`
+  and `listing_author`), so `OFFSET` skips index entries, not table rows; the outer query reads
+  the page's rows alone.
 - Each card's HTML is cached per article version (`card_version`) and the page's cards are read
   with one `get_many`: a warm page renders no card template, builds no image sources and loads
   no authors. Only the cards missing from the cache load their article (with channel and
@@ -17,10 +19,11 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from .fragments import FRAGMENT_SECONDS, fragment_generation
-from .models import Article
+from .models import Article, ListingEntry
 
 PAGE_SIZE = 20
 # Beyond this the page number is refused (404): OFFSET stays bounded whatever a URL says.
@@ -44,9 +47,23 @@ def page_number(request) -> int:
     return number
 
 
-def capped_count(articles) -> int:
-    """How many rows `articles` has, counting no further than COUNT_CAP + 1."""
-    return articles.order_by().values("pk")[: COUNT_CAP + 1].count()
+def capped_count(ids) -> int:
+    """How many rows `ids` has, counting no further than COUNT_CAP + 1."""
+    return ids.order_by()[: COUNT_CAP + 1].count()
+
+
+def article_ids(articles):
+    """A listing of `articles` (live ones, a channel's, ...) as its ordered ids, for
+    `listing_page`: `article_live` and `article_channel_live` serve it index-only."""
+    return articles.order_by(*ORDERING).values("pk")
+
+
+def entry_ids(*, tag=None, author=None):
+    """A tag's or an author's live articles as ordered ids, from their listing entries
+    (`ListingEntry`: the `listing_tag` and `listing_author` indexes)."""
+    entries = ListingEntry.objects.filter(published_at__lte=timezone.now())
+    entries = entries.filter(tag=tag) if tag is not None else entries.filter(author=author)
+    return entries.order_by("-published_at", "-article_id").values("article_id")
 
 
 @dataclass
@@ -98,10 +115,11 @@ def card_version(row: dict) -> str:
     return f"{row['version']}.{row['updated_at'].timestamp()}.{fragment_generation()}"
 
 
-def listing_page(articles, *, number: int, total: int | None = None) -> ListingPage:
-    """Page `number` of `articles` (a queryset of live articles), newest first."""
+def listing_page(ids, *, number: int, total: int | None = None) -> ListingPage:
+    """Page `number` of a listing: `ids` are its live articles' ids, newest first
+    (`article_ids` or `entry_ids`)."""
     start = (number - 1) * PAGE_SIZE
-    ids = articles.order_by(*ORDERING).values("pk")[start : start + PAGE_SIZE + 1]
+    ids = ids[start : start + PAGE_SIZE + 1]
     rows = list(
         Article.objects.filter(pk__in=ids).order_by(*ORDERING).values("pk", "version", "updated_at")
     )

@@ -258,6 +258,8 @@ class Article(EditorialModel):
         if image_saved and (new_image or not self.lead_image):
             stale, self.lead_image_renditions = self.lead_image_renditions, []
         super().save(*args, **kwargs)
+        if update_fields is None or {"state", "published_at"} & set(update_fields):
+            listing_entries_sync([self.pk])
         if stale:
             images.lead_image_renditions_discard(names=[r["name"] for r in stale])
         if new_image:
@@ -315,3 +317,74 @@ class Article(EditorialModel):
     @property
     def was_updated(self) -> bool:
         return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
+
+
+class ListingEntry(models.Model):
+    """A published article's place in one tag's or one author's listing: the tag or author and
+    the publication time, in one index per listing, as the channel listing has them on the
+    article row itself. Written at save by `listing_entries_sync` (never by hand), so a tag
+    page's deep page walks its own index rather than sorting every article of the tag. Only
+    published articles have entries (scheduled ones too: `published_at` tells when they show)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # The composite indexes below lead with these, so the columns need no index of their own.
+    tag = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tag__isnull=False, author__isnull=True)
+                | models.Q(tag__isnull=True, author__isnull=False),
+                name="listing_entry_one_listing",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "-published_at", "-article"],
+                name="listing_tag",
+                condition=models.Q(tag__isnull=False),
+            ),
+            models.Index(
+                fields=["author", "-published_at", "-article"],
+                name="listing_author",
+                condition=models.Q(author__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Article {self.article_id} in {'tag' if self.tag_id else 'author'} listing"
+
+
+def listing_entries_sync(article_ids) -> None:
+    """Write the tag and author listing entries of these articles as their rows now stand."""
+    article_ids = list(article_ids)
+    if not article_ids:
+        return
+    ListingEntry.objects.filter(article_id__in=article_ids).delete()
+    published = dict(
+        Article._base_manager.filter(
+            pk__in=article_ids, state=State.PUBLISHED, published_at__isnull=False
+        ).values_list("pk", "published_at")
+    )
+    if not published:
+        return
+    links = [
+        *Article.tags.through.objects.filter(article_id__in=published).values_list(
+            "article_id", "tag_id", models.Value(None, output_field=models.IntegerField())
+        ),
+        *Article.authors.through.objects.filter(article_id__in=published).values_list(
+            "article_id", models.Value(None, output_field=models.IntegerField()), "author_id"
+        ),
+    ]
+    ListingEntry.objects.bulk_create(
+        ListingEntry(
+            article_id=article, tag_id=tag, author_id=author, published_at=published[article]
+        )
+        for article, tag, author in links
+    )

@@ -7,7 +7,7 @@ from finextra.redirects import redirect_page_moved
 
 from .context_processors import NAV_CACHE_KEY
 from .fragments import fragments_forget
-from .models import Article, Author, Channel, Tag
+from .models import Article, Author, Channel, Tag, listing_entries_sync
 
 
 @receiver([post_save, post_delete], sender=Channel, dispatch_uid="articles.channel_nav")
@@ -47,4 +47,25 @@ for _sender in (Channel, Tag, Author):
     pre_save.connect(remember_slug, sender=_sender, dispatch_uid=f"articles.slug.{_sender}")
     post_save.connect(
         redirect_renamed_page, sender=_sender, dispatch_uid=f"articles.slug_moved.{_sender}"
+    )
+
+
+# Tag and author listings: an article's entries follow its tags and authors (the admin saves
+# them after the article, through these relations; no other hook sees that).
+def sync_listing_entries(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        field = "tag" if sender is Article.tags.through else "author"
+        rows = sender.objects.filter(**{field: instance})
+        instance._listing_articles = list(rows.values_list("article_id", flat=True))
+    elif action in ("post_add", "post_remove"):
+        listing_entries_sync(pk_set if reverse else [instance.pk])
+    elif action == "post_clear":
+        listing_entries_sync(
+            getattr(instance, "_listing_articles", []) if reverse else [instance.pk]
+        )
+
+
+for _through in (Article.authors.through, Article.tags.through):
+    m2m_changed.connect(
+        sync_listing_entries, sender=_through, dispatch_uid=f"articles.listing.{_through}"
     )

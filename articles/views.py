@@ -9,7 +9,14 @@ from finextra.services import preview_link_open, revision_apply
 
 from .forms import SearchForm
 from .fragments import FRAGMENT_SECONDS, fragment_version
-from .listing import PAGE_SIZE, capped_count, listing_page, page_number
+from .listing import (
+    PAGE_SIZE,
+    article_ids,
+    capped_count,
+    entry_ids,
+    listing_page,
+    page_number,
+)
 from .models import Article, Author, Channel, Tag
 from .provenance import PAID_PROVENANCES
 from .sanitize import clean_body
@@ -21,21 +28,17 @@ class ListingView(TemplateView):
 
     counted = False  # whether the page says how many articles the listing holds
 
-    def articles(self):
-        return Article.objects.live()
+    def ids(self):
+        return article_ids(Article.objects.live())
 
     def get_context_data(self, **kwargs):
-        articles = self.articles()
+        ids = self.ids()
         number = page_number(self.request)
-        total = capped_count(articles) if self.counted else None
-        page = listing_page(articles, number=number, total=total)
+        total = capped_count(ids) if self.counted else None
+        page = listing_page(ids, number=number, total=total)
         if number > 1 and not page.article_ids:
             raise Http404("No such page.")
-        return super().get_context_data(
-            page_obj=page,
-            is_paginated=page.has_other_pages,
-            **kwargs,
-        )
+        return super().get_context_data(page_obj=page, is_paginated=page.has_other_pages, **kwargs)
 
 
 class HomeView(ListingView):
@@ -45,45 +48,40 @@ class HomeView(ListingView):
 class ChannelView(ListingView):
     template_name = "articles/channel.html"
 
-    def articles(self):
+    def ids(self):
         self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
-        return super().articles().filter(channel=self.channel)
+        return article_ids(Article.objects.live().filter(channel=self.channel))
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["channel"] = self.channel
-        return context
+        return {**super().get_context_data(**kwargs), "channel": self.channel}
 
 
 class TagView(ListingView):
     template_name = "articles/tag.html"
     counted = True
 
-    def articles(self):
+    def ids(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().articles().filter(tags=self.tag)
+        return entry_ids(tag=self.tag)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A tag no live article carries is a 404 (a draft's tag may name an embargoed story).
         if not context["page_obj"].total:
             raise Http404("No live article carries this tag.")
-        context["tag"] = self.tag
-        return context
+        return {**context, "tag": self.tag}
 
 
 class AuthorView(ListingView):
     template_name = "articles/author.html"
     counted = True
 
-    def articles(self):
+    def ids(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().articles().filter(authors=self.author)
+        return entry_ids(author=self.author)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["author"] = self.author
-        return context
+        return {**super().get_context_data(**kwargs), "author": self.author}
 
 
 def article_detail(request, pk, slug=None):

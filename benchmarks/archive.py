@@ -106,7 +106,6 @@ def pages(facts: dict) -> list[tuple[str, str]]:
 
 def desk_pages(facts: dict) -> list[tuple[str, str]]:
     from articles.models import Channel
-
     from benchmarks.archive_data import pages_for
 
     channel = Channel.objects.get(slug=facts["channel"]).pk

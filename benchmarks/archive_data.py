@@ -121,7 +121,7 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
 
     Returns what the benchmark needs to find its pages: the article with `SEED_COMMENTS`
     comments, the busiest channel, tag and author (their slugs) and the seconds it took."""
-    from articles.models import Article, Author, Channel, Tag
+    from articles.models import Article, Author, Channel, ListingEntry, Tag
     from articles.sanitize import body_plain_text, clean_body
     from benchmarks.search import SUBJECTS, WORDS, _sentence, _weights
     from comments.models import Comment
@@ -319,6 +319,20 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
     _copy(Article._meta.db_table, article_columns, article_rows())
     _copy(Article.tags.through._meta.db_table, ["article_id", "tag_id"], article_tags)
     _copy(Article.authors.through._meta.db_table, ["article_id", "author_id"], article_authors)
+    with connection.cursor() as cursor:
+        # What listing_entries_sync writes at save: published articles' tag and author entries.
+        for through, column in (
+            (Article.tags.through, "tag_id"),
+            (Article.authors.through, "author_id"),
+        ):
+            cursor.execute(
+                f"""INSERT INTO {ListingEntry._meta.db_table} (article_id, {column}, published_at)
+                    SELECT t.article_id, t.{column}, a.published_at
+                    FROM {through._meta.db_table} AS t
+                    JOIN {Article._meta.db_table} AS a ON a.id = t.article_id
+                    WHERE a.state = %s AND a.published_at IS NOT NULL""",
+                [State.PUBLISHED],
+            )
     log(
         f"{articles} articles ({len(live_articles)} live; desk: {desk}), "
         f"{len(article_tags)} tag and {len(article_authors)} author links"
