@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_listing_indexes'),
-        ('sponsors', '0002_placements_and_counts'),
+        ("articles", "0007_listing_indexes"),
+        ("sponsors", "0002_placements_and_counts"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='placement',
-            index=models.Index(fields=['-starts_at', '-id'], name='placement_desk'),
+            model_name="placement",
+            index=models.Index(fields=["-starts_at", "-id"], name="placement_desk"),
         ),
     ]
