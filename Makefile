@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lock format bench
+.PHONY: run test install lock format bench bench-archive
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install
 # The article page against a bare Django view, served by gunicorn on loopback.
 bench: install
 	$(BIN)/python benchmarks/article_page.py
+
+# The public pages and the desk at 1,000 and at 100,000 articles with a million comments
+# (PostgreSQL only: set DATABASE_URL; see benchmarks/README.md, "Archive scale").
+bench-archive: install
+	$(BIN)/python benchmarks/archive.py
 
 # Re-pin every dependency from pyproject.toml (needs network access to PyPI).
 lock: install

@@ -109,10 +109,10 @@ class ListingPage:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def card_version(row: dict) -> str:
+def card_version(row: dict, generation: int) -> str:
     """What a card shows can change only with these: a save or move bumps the version and the
     save time, and renaming a channel, author, tag or sponsor moves the fragment generation."""
-    return f"{row['version']}.{row['updated_at'].timestamp()}.{fragment_generation()}"
+    return f"{row['version']}.{row['updated_at'].timestamp()}.{generation}"
 
 
 def listing_page(ids, *, number: int, total: int | None = None) -> ListingPage:
@@ -125,8 +125,10 @@ def listing_page(ids, *, number: int, total: int | None = None) -> ListingPage:
     )
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    generation = fragment_generation() if rows else 0  # one cache read for the whole page
     keys = [
-        f"articles:card:{row['pk']}:{'e' if i < EAGER_CARDS else 'l'}:{card_version(row)}"
+        f"articles:card:{row['pk']}:{'l' if i >= EAGER_CARDS else 'e'}:"
+        + card_version(row, generation)
         for i, row in enumerate(rows)
     ]
     found = cache.get_many(keys) if keys else {}

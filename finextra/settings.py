@@ -140,7 +140,8 @@ CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "finextra")
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, with one client per pool (finextra/redis_cache.py says why).
+            "BACKEND": "finextra.redis_cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }

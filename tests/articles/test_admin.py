@@ -322,3 +322,29 @@ def test_commercial_and_moderator_accounts_cannot_change_articles(
             change_url(article), {"csrfmiddlewaretoken": token, **form_data(article)}
         )
         assert response.status_code == 403
+
+
+def test_the_article_list_counts_no_further_than_its_cap(
+    client, make_article, make_user, monkeypatch
+):
+    from finextra.admin import CappedPaginator
+
+    for _ in range(4):
+        make_article()
+    client.force_login(make_user("boss", "Editor", is_superuser=True))
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+
+    html = client.get("/admin/articles/article/").content.decode()
+
+    assert "More than 3 articles: filter or search to reach older ones" in html
+
+
+def test_the_article_list_searches_headlines(client, make_article, make_user):
+    make_article(headline="Regulators fine the bank")
+    make_article(headline="Payments start-up raises funds")
+    client.force_login(make_user("boss", "Editor", is_superuser=True))
+
+    html = client.get("/admin/articles/article/", {"q": "regulators"}).content.decode()
+
+    assert "Regulators fine the bank" in html
+    assert "Payments start-up raises funds" not in html

@@ -237,3 +237,34 @@ def test_the_queue_is_one_page_load_with_10000_comments(desk, live_article, read
     assert len(queries) == len(few.captured_queries)
     assert len(queries) <= 12, [q["sql"][:120] for q in queries.captured_queries]
     assert elapsed < 3, f"the queue took {elapsed:.2f}s"
+
+
+def test_the_article_filter_offers_only_the_article_chosen(
+    desk, live_article, make_article, editor, publisher, reader, post_comment
+):
+    from tests.articles.helpers import publish
+
+    other = publish(make_article(headline="Another commented story"), editor, publisher)
+    post_comment(live_article, "On the first", author=reader)
+    post_comment(other, "On the other", guest=True)
+
+    unfiltered = desk.get(QUEUE).content.decode()
+    filtered = desk.get(QUEUE, {"article__id__exact": live_article.pk}).content.decode()
+
+    # No list of every commented article (tens of thousands on an archive) in the sidebar.
+    assert f"article__id__exact={other.pk}" not in unfiltered.split('id="changelist-filter"')[1]
+    assert live_article.headline in filtered.split('id="changelist-filter"')[1]
+    assert desk.get(QUEUE, {"article__id__exact": "x"}).status_code == 200
+
+
+def test_a_long_queue_stops_counting_at_the_cap(desk, live_article, post_comment, monkeypatch):
+    from finextra.admin import CappedPaginator
+
+    for n in range(4):
+        post_comment(live_article, f"Comment {n}", guest=True)
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+
+    html = desk.get(QUEUE).content.decode()
+
+    assert "More than 3 comments" in html
+    assert "4 comments" not in html
