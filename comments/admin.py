@@ -21,7 +21,6 @@ from .services import (
     comment_publish,
     comment_remove,
     comment_set_pick,
-    notify_reply_on_commit,
 )
 
 
@@ -186,16 +185,12 @@ class CommentAdmin(EditorialAdmin):
             obj.edited_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    def transition_view(self, request, object_id):
-        """The workflow panel's buttons; a reply that goes live emails its parent's author."""
-        before = Comment.objects.filter(pk=object_id).values_list("state", flat=True).first()
-        response = super().transition_view(request, object_id)
-        comment = Comment.objects.select_related("parent__author").filter(pk=object_id).first()
-        if comment is not None and before != comment.state:
-            Comment.objects.filter(pk=comment.pk).update(open_reports=0)
-            if comment.state == State.PUBLISHED:
-                notify_reply_on_commit(comment)
-        return response
+    def transition_apply(self, request, obj, *, move, note, at, version):
+        # The moderation service: the move, reports settled and a reply's email, in one
+        # transaction.
+        comment_moderate(
+            comment=obj, move=move, user=request.user, note=note, version=version, at=at
+        )
 
     # Columns.
 

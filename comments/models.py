@@ -129,6 +129,9 @@ class Comment(EditorialModel):
 
     transitions = COMMENT_TRANSITIONS
     copy_fields = ("body",)
+    service_fields = ("removed_at", "open_reports", "editors_pick", "ip_hash", "notify_replies")
+    # A moderator's edit of a published comment is marked (CommentAdmin.save_model).
+    derived_fields = {"body": ("body_html", "edited_at")}
 
     class Meta:
         ordering = ["-created_at", "-id"]
