@@ -158,7 +158,9 @@ class Comment(EditorialModel):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on “{self.article}” (#{self.pk})"
+        # No headline: this names the comment in the moderators' desk, and the article may
+        # since have been unpublished (not theirs to see).
+        return f"{self.author_name}’s comment #{self.pk}"
 
     def save(self, *args, **kwargs):
         self.body = normalise_newlines(self.body)

@@ -307,8 +307,13 @@ def account_comments_export(*, user) -> dict:
         "comments": [
             {
                 "id": comment.pk,
-                "article": comment.article.headline,
-                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+                # Named only while live: not a story since withdrawn or unpublished.
+                "article": comment.article.headline
+                if comment.article.is_live
+                else "an article no longer available",
+                "article_url": settings.SITE_URL + comment.article.get_absolute_url()
+                if comment.article.is_live
+                else None,
                 "in_reply_to": comment.parent_id,
                 "posted": comment.created_at.isoformat(),
                 "edited": comment.edited_at.isoformat() if comment.edited_at else None,

@@ -393,7 +393,11 @@ class EditorialAdmin(admin.ModelAdmin):
                     preview_links=preview_links_for(obj).select_related("created_by")[:20],
                     preview_form=PreviewLinkForm(),
                     preview_action=self._admin_url("preview_link_create", obj.pk),
-                    preview_may_create=not obj.is_live and self.has_change_permission(request, obj),
+                    preview_may_create=(
+                        not obj.is_live
+                        and obj.withdrawn_at is None
+                        and self.has_change_permission(request, obj)
+                    ),
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -464,9 +468,13 @@ class EditorialAdmin(admin.ModelAdmin):
             if revision is None:
                 messages.error(request, "That revision is not one of this item's. No link made.")
                 return HttpResponseRedirect(change_url)
-        link, token = preview_link_create(
-            obj=obj, user=request.user, hours=form.cleaned_data["hours"], revision=revision
-        )
+        try:
+            link, token = preview_link_create(
+                obj=obj, user=request.user, hours=form.cleaned_data["hours"], revision=revision
+            )
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(change_url)
         url = request.build_absolute_uri(reverse(self.preview_url_name, args=[token]))
         messages.success(
             request,

@@ -254,7 +254,13 @@ def _token_hash(token: str) -> str:
 def preview_link_create(
     *, obj: models.Model, user, hours: int = PREVIEW_DEFAULT_HOURS, revision: Revision | None = None
 ) -> tuple[PreviewLink, str]:
-    """A new link to `obj`, and its token (kept nowhere: show it to the user once)."""
+    """A new link to `obj`, and its token (kept nowhere: show it to the user once). A withdrawn
+    item (a legal takedown) gets none: TransitionRefused."""
+    if getattr(obj, "withdrawn_at", None) is not None:
+        raise TransitionRefused(
+            "This was withdrawn: nobody outside the newsroom may read it, so no preview link "
+            "was made."
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = PreviewLink.objects.create(
