@@ -229,8 +229,8 @@ class EditorialAdmin(admin.ModelAdmin):
         fieldsets = list(super().get_fieldsets(request, obj))
         name, options = fieldsets[0]
         fields = list(options.get("fields", ()))
-        if "seen_version" not in fields and self.has_change_permission(request, obj):
-            fields.append("seen_version")
+        if obj is not None and self.has_change_permission(request, obj):
+            fields += [name for name in ("seen_version", "restored_from") if name not in fields]
         fieldsets[0] = (name, {**options, "fields": fields})
         return fieldsets
 
@@ -306,7 +306,15 @@ class EditorialAdmin(admin.ModelAdmin):
 
         class RestoringForm(form_class):
             def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**restored, **kwargs.get("initial", {})}
+                initial = {**restored, "restored_from": restoring.pk}
+                instance = kwargs.get("instance")
+                for name, value in restored.items():
+                    field = self.base_fields[name]
+                    if isinstance(field, forms.FileField) and instance is not None:
+                        # Shown as "Currently: <the old file>"; saving puts it back.
+                        model_field = instance._meta.get_field(name)
+                        initial[name] = model_field.attr_class(instance, model_field, value or None)
+                kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
                 super().__init__(*args, **kwargs)
 
         return RestoringForm
