@@ -10,6 +10,7 @@ source state, and the table's permission or rule allows the person."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
@@ -21,7 +22,7 @@ from comments.models import Comment
 from finextra import roles
 from finextra.models import TransitionLog
 from finextra.services import transition
-from finextra.workflow import State
+from finextra.workflow import State, registered_models
 from sponsors.models import Placement, Slot, Sponsor
 
 
@@ -223,3 +224,58 @@ def test_the_walk_would_see_an_automatic_move_made_on_request(make_user, make_ar
     assert "happens by itself" in response.content.decode()
     edited.refresh_from_db()
     assert edited.state == State.EDITED
+
+
+def test_no_bulk_action_makes_an_automatic_move(make_user, make_article, editor, publisher):
+    """Every bulk action of every editorial model's admin, run by a superuser on items in every
+    state: the history it writes holds no move its table marks automatic."""
+    boss = get_user_model().objects.create_superuser("walk-boss", password="pw-for-tests-123")
+    client, token = _client(boss)
+    live = make_article()
+    transition(obj=live, move="mark_edited", user=editor)
+    transition(obj=live, move="publish", user=publisher)
+    sponsor = Sponsor.objects.create(
+        name="Northwind", slug="northwind", website="https://n.example"
+    )
+    now = timezone.now()
+    makers = {
+        Article: lambda: make_article(),
+        Placement: lambda: Placement.objects.create(
+            sponsor=sponsor,
+            title="A placement",
+            provenance="sponsored",
+            slot=Slot.ARTICLE_INLINE,
+            target_url="https://n.example/offer/",
+            starts_at=now - timedelta(hours=2),
+            ends_at=now + timedelta(days=7),
+        ),
+        Comment: lambda: Comment.objects.create(article=live, body="A comment.", author=boss),
+    }
+    ran = 0
+    for model in registered_models():
+        model_admin = admin.site._registry[model]
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        request = client.get(changelist).wsgi_request
+        for name in model_admin.get_actions(request):
+            if name == "delete_selected":
+                continue
+            items = []
+            for fields in _standard_situations(now).values():
+                item = makers[model]()
+                model._base_manager.filter(pk=item.pk).update(**fields)
+                items.append(item)
+            client.post(
+                changelist,
+                {
+                    "csrfmiddlewaretoken": token,
+                    "action": name,
+                    "_selected_action": [i.pk for i in items],
+                },
+            )
+            ran += 1
+    automatic = {
+        move.name for model in registered_models() for move in model.transitions if move.automatic
+    }
+    made = set(TransitionLog.objects.values_list("move", flat=True))
+    assert ran >= 6
+    assert not made & automatic
