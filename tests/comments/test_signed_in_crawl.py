@@ -134,6 +134,9 @@ def test_a_readers_crawl_of_their_own_pages_names_no_article_that_is_not_live(
     own_pages = [p for p in pages if p.startswith("/comments/") and pages[p]]
     assert len(own_pages) >= 4, "the reader reached too few of their own comment pages"
     assert "an article no longer available" in pages["/accounts/comments.json"]
+    for comment in mine.values():
+        for page in ("edit", "delete"):
+            assert "an article no longer available" in pages[f"/comments/{comment.pk}/{page}/"]
     assert len(pages) > 50
     assert leaks(pages) == []
 
