@@ -29,7 +29,7 @@ SECRETS = {
 LINK = re.compile(r"""(?:href|src|action)="([^"#]+)""")
 # Not pages (counters), or pages whose GET changes nothing but that a crawl need not walk.
 SKIP = ("/sponsored/go/", "/sponsored/seen/", "/static/", "/media/", "/admin/logout/")
-MOST_PAGES = 400
+MOST_PAGES = 250
 
 
 def _article(channel, headline, **fields):
