@@ -81,7 +81,12 @@ class AuthorView(ListingView):
         return entry_ids(author=self.author)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "author": self.author}
+        context = super().get_context_data(**kwargs)
+        # The tag rule: an author without live work is a 404 (their name and bio may belong to
+        # an embargoed story).
+        if not context["page_obj"].total:
+            raise Http404("No live article by this author.")
+        return {**context, "author": self.author}
 
 
 def article_detail(request, pk, slug=None):
@@ -141,7 +146,8 @@ def article_preview(request, token):
     article_type = ContentType.objects.get_for_model(Article)
     if link is not None and link.content_type_id == article_type.pk:
         articles = Article.objects.select_related("channel", "sponsor").prefetch_related("tags")
-        article = articles.filter(pk=link.object_id).first()
+        # Taken down means down: a withdrawn article's links stop working, whoever holds one.
+        article = articles.filter(pk=link.object_id, withdrawn_at__isnull=True).first()
     if article is None:
         raise Http404("This preview link has expired, been revoked or never existed.")
     if link.revision is not None:
