@@ -127,6 +127,7 @@ def desk_pages(facts: dict) -> list[tuple[str, str]]:
         ("comment queue", "/admin/comments/comment/"),
         ("comments, reported", "/admin/comments/comment/?reported=open"),
         ("comments, search", "/admin/comments/comment/?q=fraud"),
+        ("comments, rare word", "/admin/comments/comment/?q=quetzal"),
         ("placements", "/admin/sponsors/placement/"),
         ("placements, live", "/admin/sponsors/placement/?state__exact=published&slot__exact=home"),
     ]

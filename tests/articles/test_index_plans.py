@@ -37,6 +37,7 @@ DESK = [
     "/admin/comments/comment/?reported=open",
     "/admin/comments/comment/?state__exact=draft",
     "/admin/comments/comment/?article__id__exact={article}",
+    "/admin/comments/comment/?q=quetzal",
     "/admin/sponsors/placement/",
     "/admin/sponsors/placement/?state__exact=published",
 ]
