@@ -1,7 +1,10 @@
 import logging
+import sys
 
 from django.core.cache import cache
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError, connection
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -51,19 +54,43 @@ class HealthCheckMiddleware:
         return response
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+_DATABASE_DOWN = "_finextra_database_down"
+
+
+def database_unavailable_response() -> HttpResponse:
+    """The 503 page (it needs no database), with a hint for browsers and crawlers."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class ServiceUnavailableMiddleware:
-    """When the database is down, readers get the 503 page (it needs no database), not a 500."""
+    """When the database is down (or coming back), readers get the 503 page at once, never a 500
+    and never a wait: a connection or operational error is the answer, with no second try (the
+    pool already waited its short timeout, DATABASE_POOL_TIMEOUT). Errors in a view or its
+    template are caught here; errors in the middleware inside this one (the session saved on
+    the way out) are marked by `_mark_database_error` and turned into the same 503."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, _DATABASE_DOWN, False) and response.status_code >= 500:
+            return database_unavailable_response()
+        return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError) or _database_answers():
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logger.error("Database unavailable", exc_info=exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        return response
+        logger.error("Database unavailable: %s (%s)", exception, request.path)
+        return database_unavailable_response()
+
+
+@receiver(got_request_exception, dispatch_uid="finextra.database_down")
+def _mark_database_error(sender, request=None, **kwargs):
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, DATABASE_ERRORS):
+        setattr(request, _DATABASE_DOWN, True)

@@ -1,6 +1,7 @@
 """Settings for the Finextra CMS, read from the environment (see .env.example)."""
 
 import os
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +22,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def git_commit(folder: Path) -> str:
+    """The checked-out commit, short, or "" where there is no git checkout (or no git)."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -35,6 +51,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The production profile: with debug off, `check` (and the WSGI start) refuses to run without
+# these (finextra/checks.py). Test and benchmark settings turn the check off.
+MISSING_PRODUCTION_VARIABLES = [
+    name for name in ("DATABASE_URL", "REDIS_URL", "SITE_URL") if not env(name)
+]
+PRODUCTION_CHECKS = True
+# `seed_demo` resets the demo accounts' passwords and prints them: only with debug, or --demo.
+DEMO_CONTENT_ALLOWED = DEBUG
 
 # The public base URL, for links built outside a request (feeds, emails, commands).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -65,6 +90,9 @@ INSTALLED_APPS = [
     # The article body's rich-text editor in the admin (ships its own JS and CSS).
     "django_prose_editor",
     "axes",
+    # The task queue (django-tasks, Django 6's tasks) and its database backend's tables.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -128,21 +156,43 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(BASE_DIR / f"{env('TEST_DB_NAME', 'test_finextra')}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Django's connection pool; it requires CONN_MAX_AGE = 0.
-    # Short waits, so a database that is down gives a quick 503, not a hung worker.
+    # Short waits, so a database that is down gives a quick 503, not a hung worker: a request
+    # waits at most DATABASE_POOL_TIMEOUT for a connection. Each connection is checked as it
+    # leaves the pool (a dead one, after a restart, is discarded and replaced), and a failed
+    # reconnection is given up after 2 s, so the next request tries afresh: the site answers
+    # again within seconds of the database's return.
+    from psycopg_pool import ConnectionPool
+
     _db["OPTIONS"] = {
-        "connect_timeout": 5,
-        "pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX", "10")), "timeout": 5},
+        "connect_timeout": 2,
+        "pool": {
+            "min_size": 1,
+            "max_size": int(env("DATABASE_POOL_MAX", "10")),
+            "timeout": float(env("DATABASE_POOL_TIMEOUT", "1")),
+            "reconnect_timeout": 2,
+            "check": ConnectionPool.check_connection,
+        },
     }
     _db["TEST"] = {"NAME": env("TEST_DB_NAME", "test_finextra")}
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
+# An optimisation, never a dependency: with Redis down or hung every call is a miss (errors
+# ignored), a call waits at most CACHE_TIMEOUT_SECONDS, and after one failure the cache is
+# skipped for a few seconds (finextra/cache.py), so pages keep answering.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "finextra")
 if env("REDIS_URL"):
+    _cache_timeout = float(env("CACHE_TIMEOUT_SECONDS", "0.5"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "CLIENT_CLASS": "finextra.cache.ResilientRedisClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": _cache_timeout,
+                "SOCKET_TIMEOUT": _cache_timeout,
+            },
         }
     }
 else:
@@ -152,6 +202,10 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+
+# The running code, in every cached fragment's key: a deploy never serves the old templates'
+# output. RELEASE from the environment (set it to the commit you deploy), else the checkout's.
+RELEASE = env("RELEASE") or git_commit(BASE_DIR) or "dev"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +264,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Finextra <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The task queue, for work that talks to other servers (reply emails): queued in the database
+# and run by `manage.py db_worker` in production; run at once, in the process, with debug on
+# (and in tests). TASKS_BACKEND overrides the choice.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+
 # Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (IPs or CIDR ranges).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 if TRUSTED_PROXIES:
@@ -258,8 +326,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
 # Counters live in the cache (Redis in production, shared by every app server) under hashed
 # keys that expire with the cool-off: no address or username is written to the database, so
-# nothing outlives the retention period or a deleted account.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# nothing outlives the retention period or a deleted account. While the cache is unreachable the
+# lockout fails open, logged (finextra/lockout.py): sign-in works, unguarded, for that time.
+AXES_HANDLER = "finextra.lockout.FailOpenCacheHandler"
 AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
 # The address the way finextra.net.client_ip reads it: X-Forwarded-For is believed only from
@@ -271,11 +340,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comments/accounts/locked_out.html"
 # Logs name neither the username nor the address (both are masked).
 AXES_VERBOSE = False
-if not env("REDIS_URL"):
-    # One process with the local-memory cache (make run, tests): the counters are shared by
-    # every thread of it. Several app servers set REDIS_URL, and then this check runs.
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
