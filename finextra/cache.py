@@ -81,7 +81,21 @@ class CircuitBreaker:
             self._open_until = 0.0
 
 
-breaker = CircuitBreaker(seconds=5)
+BREAKER_SECONDS = 5
+_breakers: dict[tuple[str, int], CircuitBreaker] = {}
+
+
+def breaker_for(host: str, port: int) -> CircuitBreaker:
+    """One breaker per Redis server, shared by every connection to it in this process."""
+    key = (host, port)
+    if key not in _breakers:
+        _breakers.setdefault(key, CircuitBreaker(seconds=BREAKER_SECONDS))
+    return _breakers[key]
+
+
+def breakers_reset() -> None:
+    for breaker in list(_breakers.values()):
+        breaker.reset()
 
 
 class CacheSkipped(RedisConnectionError):
@@ -93,6 +107,7 @@ class _BreakerMixin:
     refuses at once while it is open. django-redis turns both into a cache miss."""
 
     def _guarded(self, method, *args, **kwargs):
+        breaker = breaker_for(self.host, self.port)
         if breaker.is_open():
             raise CacheSkipped("cache skipped for a few seconds after a failure")
         try:

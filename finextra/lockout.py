@@ -9,6 +9,7 @@ logged and let through: sign-in works while Redis is down, without the lockout, 
 import logging
 
 from axes.handlers.cache import AxesCacheHandler
+from axes.helpers import get_cache
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +19,12 @@ class CacheUnreachable(Exception):
 
 
 class _Counts:
-    """The handler's cache, with django-redis's silent None turned into something to act on."""
+    """The handler's cache, with django-redis's silent None turned into something to act on.
+    The cache is looked up on each call (the handler lives as long as the process)."""
 
-    def __init__(self, cache):
-        self._cache = cache
+    @property
+    def _cache(self):
+        return get_cache()
 
     def get(self, key, default=None, **kwargs):
         value = self._cache.get(key, default=default, **kwargs)
@@ -46,7 +49,7 @@ class _Counts:
 class FailOpenCacheHandler(AxesCacheHandler):
     def __init__(self):
         super().__init__()
-        self.cache = _Counts(self.cache)
+        self.cache = _Counts()
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         try:

@@ -54,7 +54,30 @@ class HealthCheckMiddleware:
         return response
 
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# PostgreSQL error classes that mean "not now" rather than "this query is wrong": connection
+# exception, insufficient resources, operator intervention (shutdown, cancel), system error.
+UNAVAILABLE_SQLSTATE_CLASSES = {"08", "53", "57", "58"}
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached or used just now (a 503), as opposed
+    to a mistake in a query (a 500, so the bug is seen). Decided from the error itself, with
+    no second try: a second try would wait again, and could succeed as the database returns."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
+    sqlite_error = getattr(cause, "sqlite_errorname", None)
+    if sqlite_error:
+        # Busy, locked, can't open, I/O, full, read-only: the file, not the query.
+        return sqlite_error != "SQLITE_ERROR"
+    return True  # no code at all: the connection (or the pool) failed before any query
+
+
 _DATABASE_DOWN = "_finextra_database_down"
 
 
@@ -83,7 +106,7 @@ class ServiceUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not database_unavailable(exception):
             return None
         logger.error("Database unavailable: %s (%s)", exception, request.path)
         return database_unavailable_response()
@@ -92,5 +115,5 @@ class ServiceUnavailableMiddleware:
 @receiver(got_request_exception, dispatch_uid="finextra.database_down")
 def _mark_database_error(sender, request=None, **kwargs):
     error = sys.exc_info()[1]
-    if request is not None and isinstance(error, DATABASE_ERRORS):
+    if request is not None and error is not None and database_unavailable(error):
         setattr(request, _DATABASE_DOWN, True)

@@ -180,20 +180,31 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
 # ignored), a call waits at most CACHE_TIMEOUT_SECONDS, and after one failure the cache is
 # skipped for a few seconds (finextra/cache.py), so pages keep answering.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "finextra")
+
+
+def redis_cache(url: str, *, key_prefix: str, timeout_seconds: float) -> dict:
+    """The cache entry for Redis at `url` (the tests use it for Redis that is down or hung)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            # django-redis's client with the circuit breaker on every connection.
+            "CLIENT_CLASS": "finextra.cache.ResilientRedisClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": timeout_seconds,
+            "SOCKET_TIMEOUT": timeout_seconds,
+        },
+    }
+
+
 if env("REDIS_URL"):
-    _cache_timeout = float(env("CACHE_TIMEOUT_SECONDS", "0.5"))
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {
-                "CLIENT_CLASS": "finextra.cache.ResilientRedisClient",
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": _cache_timeout,
-                "SOCKET_TIMEOUT": _cache_timeout,
-            },
-        }
+        "default": redis_cache(
+            env("REDIS_URL"),
+            key_prefix=CACHE_KEY_PREFIX,
+            timeout_seconds=float(env("CACHE_TIMEOUT_SECONDS", "0.5")),
+        )
     }
 else:
     CACHES = {
@@ -231,13 +242,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Uploaded media (lead images, renditions, placement images), two ways in production:
+# - an S3-compatible store (MEDIA_S3_BUCKET set): django-storages, files served by the store or
+#   its CDN (MEDIA_S3_CUSTOM_DOMAIN);
+# - a shared volume at MEDIA_ROOT that every app server mounts, served at MEDIA_URL by the web
+#   server in front (Django serves media only with debug on). See the README.
+MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+if env("MEDIA_S3_BUCKET"):
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_S3_BUCKET"),
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_S3_REGION") or None,
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public files at plain URLs (pages are cached; signed URLs would expire in them).
+            "querystring_auth": False,
+            "default_acl": env("MEDIA_S3_ACL", "public-read") or None,
+            # Never replace a stored file with a new upload of the same name.
+            "file_overwrite": False,
+        },
+    }
+else:
+    # Disk; a write the disk refuses (full, read-only) leaves no partial file behind.
+    _media_storage = {"BACKEND": "finextra.media.MediaStorage"}
 STORAGES = {
-    # Disk by default; any S3-compatible storage by naming its backend and options here.
-    "default": {
-        "BACKEND": env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
-    },
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
