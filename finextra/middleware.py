@@ -1,5 +1,6 @@
 import logging
 import sys
+import time
 
 from django.core.cache import cache
 from django.core.signals import got_request_exception
@@ -89,19 +90,42 @@ def database_unavailable_response() -> HttpResponse:
     return response
 
 
+# After the database failed a request, this process answers 503 at once for this long instead
+# of making every request wait for the pool: readers get their answer fast, the workers stay
+# free, and a database on its way back is not met by every worker's queue at once.
+DATABASE_SKIP_SECONDS = 1.0
+_database_skipped_until = 0.0
+
+
+def _database_skip() -> None:
+    global _database_skipped_until
+    _database_skipped_until = time.monotonic() + DATABASE_SKIP_SECONDS
+
+
+def database_skip_reset() -> None:
+    """Try the database on the next request (tests, once they give the database back)."""
+    global _database_skipped_until
+    _database_skipped_until = 0.0
+
+
 class ServiceUnavailableMiddleware:
-    """When the database is down (or coming back), readers get the 503 page at once, never a 500
-    and never a wait: a connection or operational error is the answer, with no second try (the
-    pool already waited its short timeout, DATABASE_POOL_TIMEOUT). Errors in a view or its
-    template are caught here; errors in the middleware inside this one (the session saved on
-    the way out) are marked by `_mark_database_error` and turned into the same 503."""
+    """When the database is down (or coming back), readers get the 503 page (with Retry-After)
+    at once, never a 500 and never a long wait: the pool waits at most DATABASE_POOL_TIMEOUT,
+    the error itself says whether the database is unavailable (no second try, which would wait
+    again), and for a second after that the request is not even tried. Errors in a view or its
+    template are caught in process_exception; errors in the middleware inside this one (the
+    session saved on the way out) are marked by `_mark_database_error` and answered the same.
+    Static files (whitenoise, before this) go on answering."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if time.monotonic() < _database_skipped_until:
+            return database_unavailable_response()
         response = self.get_response(request)
         if getattr(request, _DATABASE_DOWN, False) and response.status_code >= 500:
+            _database_skip()
             return database_unavailable_response()
         return response
 
@@ -109,6 +133,7 @@ class ServiceUnavailableMiddleware:
         if not database_unavailable(exception):
             return None
         logger.error("Database unavailable: %s (%s)", exception, request.path)
+        _database_skip()
         return database_unavailable_response()
 
 

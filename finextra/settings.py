@@ -3,6 +3,7 @@
 import os
 import subprocess
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -373,6 +374,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comments/accounts/locked_out.html"
 # Logs name neither the username nor the address (both are masked).
 AXES_VERBOSE = False
+# Errors reach people: Django mails ADMINS about every 500 (and the logs say why), and Sentry
+# gets errors and their context when SENTRY_DSN is set. ADMINS: "Name <email>, ...".
+ADMINS = [(name or address, address) for name, address in getaddresses(env_list("ADMINS"))]
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        # No reader's address, cookies or user details leave the site.
+        send_default_pii=False,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,7 +20,7 @@ from django.test import Client, override_settings
 from django.urls import include, path
 
 from finextra.cache import breakers_reset
-from finextra.middleware import HEALTH_PATH
+from finextra.middleware import HEALTH_PATH, database_skip_reset
 from finextra.settings import redis_cache
 
 
@@ -80,6 +80,7 @@ def database_unreachable(tmp_path):
         _disconnect()
         settings_dict.clear()
         settings_dict.update(saved)
+        database_skip_reset()
 
 
 def redis_cache_at(port):
