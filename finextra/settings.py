@@ -161,9 +161,8 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # waits at most DATABASE_POOL_TIMEOUT for a connection. Each connection is checked as it
     # leaves the pool (a dead one, after a restart, is discarded and replaced), and a failed
     # reconnection is given up after 2 s, so the next request tries afresh: the site answers
-    # again within seconds of the database's return.
-    from psycopg_pool import ConnectionPool
-
+    # again within seconds of the database's return. (The check on leaving the pool is
+    # CONN_HEALTH_CHECKS, set above: Django passes it to the pool.)
     _db["OPTIONS"] = {
         "connect_timeout": 2,
         "pool": {
@@ -171,7 +170,6 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
             "max_size": int(env("DATABASE_POOL_MAX", "10")),
             "timeout": float(env("DATABASE_POOL_TIMEOUT", "1")),
             "reconnect_timeout": 2,
-            "check": ConnectionPool.check_connection,
         },
     }
     _db["TEST"] = {"NAME": env("TEST_DB_NAME", "test_finextra")}
