@@ -12,17 +12,17 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from articles.fragments import fragment_version
 from articles.models import Author
 from finextra.cache import breakers_reset
-from finextra.middleware import HEALTH_PATH
+from finextra.middleware import HEALTH_PATH, database_unavailable
 from finextra.settings import redis_cache
 from tests.accounts import PASSWORD
 
-from .test_site import closed_port
+from .test_site import closed_port, database_unreachable
 
 
 @pytest.fixture
@@ -210,3 +210,21 @@ def test_seed_demo_refuses_without_debug_or_demo(db, settings):
     from finextra.models import User
 
     assert not User.objects.exists()
+
+
+# The database down is a 503; a mistake in a query stays a 500
+
+
+def test_a_mistake_in_a_query_is_not_taken_for_the_database_being_down(db):
+    with pytest.raises(DatabaseError) as raised, transaction.atomic():
+        connection.cursor().execute("SELECT * FROM no_such_table")
+
+    assert not database_unavailable(raised.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_database_is_taken_for_down(tmp_path):
+    with database_unreachable(tmp_path), pytest.raises(DatabaseError) as raised:
+        connection.cursor().execute("SELECT 1")
+
+    assert database_unavailable(raised.value)
