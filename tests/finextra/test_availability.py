@@ -228,3 +228,40 @@ def test_an_unreachable_database_is_taken_for_down(tmp_path):
         connection.cursor().execute("SELECT 1")
 
     assert database_unavailable(raised.value)
+
+
+# Media in production
+
+
+def test_an_s3_compatible_store_is_wired_from_the_environment():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MEDIA_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="finextra.settings",
+        DJANGO_DEBUG="1",
+        MEDIA_S3_BUCKET="news-media",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.net",
+        MEDIA_S3_ACCESS_KEY_ID="key-id",
+        MEDIA_S3_SECRET_ACCESS_KEY="secret",
+        MEDIA_S3_CUSTOM_DOMAIN="media.example.com",
+    )
+    code = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.url('a/b.jpg'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "news-media",
+        "https://s3.example.net",
+        "https://media.example.com/a/b.jpg",
+    ]
