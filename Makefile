@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lock format bench bench-archive
+.PHONY: run test install lock format bench bench-archive drill
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: install
 # (PostgreSQL only: set DATABASE_URL; see benchmarks/README.md, "Archive scale").
 bench-archive: install
 	$(BIN)/python benchmarks/archive.py
+
+# The fault drill: its own PostgreSQL and Redis, stopped, paused and restarted under load, and a
+# full media folder (run as root; see benchmarks/drill.py and the README's figures).
+drill: install
+	$(BIN)/python benchmarks/drill.py
 
 # Re-pin every dependency from pyproject.toml (needs network access to PyPI).
 lock: install

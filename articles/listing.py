@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from finextra.cache import release
+
 from .fragments import FRAGMENT_SECONDS, fragment_generation
 from .models import Article, ListingEntry
 
@@ -111,8 +113,9 @@ class ListingPage:
 
 def card_version(row: dict, generation: int) -> str:
     """What a card shows can change only with these: a save or move bumps the version and the
-    save time, and renaming a channel, author, tag or sponsor moves the fragment generation."""
-    return f"{row['version']}.{row['updated_at'].timestamp()}.{generation}"
+    save time, renaming a channel, author, tag or sponsor moves the fragment generation, and a
+    deploy changes the release (its card template may differ)."""
+    return f"{row['version']}.{row['updated_at'].timestamp()}.{generation}.{release()}"
 
 
 def listing_page(ids, *, number: int, total: int | None = None) -> ListingPage:

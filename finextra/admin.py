@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from .media import MediaErrorsAsFormErrors
 from .models import Revision, TransitionLog, User
 from .redirects import redirect_check, redirect_save
 from .services import (
@@ -218,7 +219,7 @@ class PreviewLinkForm(forms.Form):
     revision = forms.IntegerField(required=False)
 
 
-class EditorialAdmin(admin.ModelAdmin):
+class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
     """The desk for an editorial model: its state, the moves the user may make, its history,
     its revisions and its preview links.
 
