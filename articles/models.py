@@ -220,14 +220,23 @@ class Article(EditorialModel):
                 ),
             ),
         ]
-        # Each listing's order, with the id: a deep page's OFFSET is an index-only scan.
+        # Each listing's order, with the id: a deep page's OFFSET is an index-only scan, over
+        # published rows only (partial: the smaller the entries, the faster the walk).
         indexes = [
-            models.Index(fields=["state", "-published_at", "-id"], name="article_live"),
             models.Index(
-                fields=["channel", "state", "-published_at", "-id"], name="article_channel_live"
+                fields=["-published_at", "-id"],
+                name="article_live",
+                condition=models.Q(state=State.PUBLISHED),
             ),
-            # The desk's article list, every state, newest first.
+            models.Index(
+                fields=["channel", "-published_at", "-id"],
+                name="article_channel_live",
+                condition=models.Q(state=State.PUBLISHED),
+            ),
+            # The desk's article list, every state, newest first; its queues by state, the
+            # longest waiting first (articles/queues.py).
             models.Index(fields=["-published_at", "-id"], name="article_desk"),
+            models.Index(fields=["state", "updated_at", "id"], name="article_queue"),
         ]
         permissions = [
             ("review_article", "Can mark articles as edited or send them back to draft"),
