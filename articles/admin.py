@@ -4,17 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from finextra.admin import EditorialAdmin
+from finextra.admin import EditorialAdmin, QueueFilter
 
 from .corrections import correction_publish
 from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
-from .queues import BY_KEY, QUEUES
+from .search import admin_search
 
 
 @admin.register(Channel)
@@ -46,22 +47,6 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class QueueFilter(admin.SimpleListFilter):
-    """The desk's queues, as the admin's front page links to them."""
-
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [(queue.key, queue.title) for queue in QUEUES]
-
-    def queryset(self, request, queryset):
-        queue = BY_KEY.get(self.value())
-        if queue is None:
-            return queryset
-        return queue.articles(queryset)
-
-
 @admin.register(Article)
 class ArticleAdmin(EditorialAdmin):
     form = ArticleForm
@@ -75,12 +60,16 @@ class ArticleAdmin(EditorialAdmin):
         "channel",
         "author_names",
         "published_at",
+        "updated",
         "comment_count",
     )
     list_filter = (QueueFilter, "state", "channel", "provenance", "comment_mode")
+    # Headline, standfirst and slug, and the body through get_search_results.
     search_fields = ("headline", "standfirst", "slug")
+    search_help_text = "Finds words in the headline, the standfirst and the body."
     date_hierarchy = "published_at"
-    list_select_related = ("channel",)
+    list_select_related = ("channel", "updated_by")
+    actions = ["mark_edited_selected", "publish_selected", "unpublish_selected"]
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags", "sponsor")
     readonly_fields = ("comment_count", "first_published_at", "revised_at", "published_corrections")
@@ -115,7 +104,7 @@ class ArticleAdmin(EditorialAdmin):
             return fieldsets
         fields = ("published_corrections",)
         if self.has_change_permission(request, obj):
-            fields = (*fields, "correction")
+            fields = (*fields, "correction", "correction_confirm")
         return [*fieldsets, ("Corrections", {"fields": fields})]
 
     @admin.display(description="published")
@@ -132,6 +121,7 @@ class ArticleAdmin(EditorialAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         note = form.cleaned_data.get("correction")
         if note:
@@ -142,6 +132,43 @@ class ArticleAdmin(EditorialAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def get_search_results(self, request, queryset, search_term):
+        return admin_search(queryset, search_term), False
+
+    # Bulk actions: each article through the workflow, one message per article.
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(self.review_permission)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(self.publish_permission)
+
+    @admin.action(description="Mark selected articles as edited", permissions=["review"])
+    def mark_edited_selected(self, request, queryset):
+        self.bulk_move(request, queryset, "mark_edited")
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.bulk_move(request, queryset, "publish")
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            # Taking articles off the site asks first, as the button on each article does.
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Unpublish these articles?",
+                "articles": queryset.order_by("pk"),
+                "action": "unpublish_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "index": request.POST.get("index", "0"),
+            }
+            template = "admin/articles/article/unpublish_confirm.html"
+            return TemplateResponse(request, template, context)
+        self.bulk_move(request, queryset, "unpublish")
+        return None
 
     def view_on_site(self, article):
         # Readers see only live articles; anything else is for "Preview".
@@ -191,3 +218,10 @@ class ArticleAdmin(EditorialAdmin):
     @admin.display(description="authors")
     def author_names(self, article):
         return ", ".join(author.name for author in article.authors.all())
+
+    @admin.display(description="last saved", ordering="updated_at")
+    def updated(self, article):
+        when = date_format(localtime(article.updated_at), "j M Y, H:i")
+        if article.updated_by is None:
+            return when
+        return format_html("{}<br><small>by {}</small>", when, article.updated_by)

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from finextra.admin import EditorialAdmin
+from finextra.admin import EditorialAdmin, QueueFilter
 from finextra.workflow import State, TransitionRefused
 
 from .models import MODERATE, Comment, Report
@@ -37,17 +37,18 @@ def _author_count(condition: Q):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
+class CommentQueueFilter(QueueFilter):
+    """The queue opens on what waits for a moderator; "All" shows every comment."""
+
+    default = "waiting"
 
     def lookups(self, request, model_admin):
-        return [("open", "Reported, not yet looked at")]
+        return [("waiting", "Waiting for a moderator"), *super().lookups(request, model_admin)]
 
     def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(open_reports__gt=0)
-        return queryset
+        if self.value() == "waiting":
+            return queryset.waiting()
+        return super().queryset(request, queryset)
 
 
 class RemovedFilter(admin.SimpleListFilter):
@@ -101,10 +102,11 @@ class CommentAdmin(EditorialAdmin):
     review_permission = MODERATE
     publish_permission = MODERATE
 
-    list_display = ("created", "full_text", "commenter", "article_link", "state_shown")
+    # The state next to the date, so it is never pushed off a narrow screen by a long text.
+    list_display = ("created", "state_shown", "full_text", "commenter", "article_link")
     list_display_links = ("created",)
     list_filter = (
-        ReportedFilter,
+        CommentQueueFilter,
         "state",
         RemovedFilter,
         CommenterFilter,

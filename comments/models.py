@@ -81,6 +81,17 @@ class CommentQuerySet(models.QuerySet):
     def awaiting_moderation(self):
         return self.filter(state__in=[State.DRAFT, State.EDITED], removed_at__isnull=True)
 
+    def reported(self):
+        """Reported by readers, and the reports not yet looked at."""
+        return self.filter(open_reports__gt=0, removed_at__isnull=True)
+
+    def waiting(self):
+        """Everything a moderator has to look at: held comments and reported ones."""
+        return self.filter(
+            Q(state__in=[State.DRAFT, State.EDITED]) | Q(open_reports__gt=0),
+            removed_at__isnull=True,
+        )
+
 
 def visible_condition(prefix: str = "") -> Q:
     return Q(**{f"{prefix}state": State.PUBLISHED, f"{prefix}removed_at__isnull": True})
@@ -138,6 +149,12 @@ class Comment(EditorialModel):
             models.Index(fields=["root", "id"], name="comment_thread"),
             # The moderation queue, reported first, newest first.
             models.Index(fields=["-open_reports", "-created_at"], name="comment_queue"),
+            # What waits for a moderator (the desk's front page counts it, the queue opens on it).
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(state__in=[State.DRAFT, State.EDITED], removed_at__isnull=True),
+                name="comment_awaiting",
+            ),
             models.Index(fields=["author", "state"], name="comment_author_state"),
             models.Index(fields=["created_at"], name="comment_created"),
         ]
