@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.models import Article
 from comments.services import comment_post, comment_report
 from finextra import roles
 from finextra.services import transition
@@ -213,9 +214,15 @@ def test_a_publisher_publishes_several_stories_at_once(new_page, make_user, make
 
 
 def _overflows(page, selector: str) -> bool:
-    """Whether the element is wider than the page shows (a clipped or scrolled column)."""
+    """Whether the element ends beyond what the page or the list's own box shows (a column
+    clipped, or scrolled out of sight)."""
     return page.locator(selector).evaluate(
-        "el => el.getBoundingClientRect().right > document.documentElement.clientWidth"
+        """el => {
+            const box = el.closest(".results") || document.documentElement;
+            const right = Math.min(box.getBoundingClientRect().right,
+                                   document.documentElement.clientWidth);
+            return el.getBoundingClientRect().right > right + 0.5;
+        }"""
     )
 
 
@@ -230,14 +237,19 @@ def test_the_article_list_and_the_comment_queue_fit_a_1280_pixel_screen(
     desk = new_page(**DESKTOP)
     sign_in(desk, newsroom[roles.EDITOR])
     desk.goto("/admin/articles/article/")
-    for column in ("state_badge", "updated", "comment_count"):
+    for column in ("headline", "state_badge", "filed", "updated", "comments"):
         expect(desk.locator(f"th.column-{column}")).to_be_visible()
         assert not _overflows(desk, f"th.column-{column}"), column
     assert not _overflows(desk, "#result_list")
+    assert desk.locator(".results").evaluate("el => el.scrollWidth <= el.clientWidth")
 
+    live = Article.objects.get(headline="A live story")
+    words = "A long and considered argument about settlement finality and its discontents. "
+    comment_post(article=live, body=words * 8, guest_name="Lengthy", guest_email="l@x.io")
     desk.goto("/admin/comments/comment/")
-    expect(desk.locator("#result_list tbody tr")).to_have_count(2)  # what waits, not all
+    expect(desk.locator("#result_list tbody tr")).to_have_count(3)  # what waits, not all
     state = desk.locator("th.column-state_shown")
     expect(state).to_be_visible()
     assert not _overflows(desk, "th.column-state_shown")
     assert not _overflows(desk, "#result_list")
+    assert desk.locator(".results").evaluate("el => el.scrollWidth <= el.clientWidth")
