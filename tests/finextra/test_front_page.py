@@ -237,3 +237,24 @@ def test_staff_with_no_desk_role_see_no_queues(desk, make_user):
 
     assert queue_counts(html) == {}
     assert "Ready for the subs" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_every_queues_count_is_served_by_an_index(desk, editor, writer, publisher, commercial):
+    """Each count reads an index, never the whole table (sequential scans priced out, as they
+    would be on a big table)."""
+    from finextra.queues import queues_for
+
+    people = (editor, writer, publisher, commercial)
+    waiting = {queue: user for user in people for queue in queues_for(user)}
+    assert len(waiting) == 9
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for queue, user in waiting.items():
+                sql, params = queue.items(user).order_by()[:100].query.sql_with_params()
+                cursor.execute(f"EXPLAIN SELECT COUNT(*) FROM ({sql}) AS capped", params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Seq Scan" not in plan, (queue.title, plan)
+        finally:
+            cursor.execute("SET enable_seqscan = on")
