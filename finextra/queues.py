@@ -36,9 +36,13 @@ class Queue:
     select_related: tuple[str, ...] = ()
     # What an item is called in the list; its str() unless told.
     describe: Callable[[models.Model], str] = str
+    # A further condition on the user, beyond the permission.
+    rule: Callable[[object], bool] | None = None
 
     def waits_for(self, user) -> bool:
-        return user.is_active and user.has_perm(self.permission)
+        if not (user.is_active and user.has_perm(self.permission)):
+            return False
+        return self.rule is None or bool(self.rule(user))
 
     def items(self, user, queryset=None) -> models.QuerySet:
         rows = self.model._default_manager.all() if queryset is None else queryset

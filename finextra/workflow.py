@@ -90,6 +90,15 @@ def _not_ready(obj) -> bool:
     return obj.ready_for_edit_at is None
 
 
+def _writes_only(*, change: str, review: str, publish: str) -> Rule:
+    """The writers (the commercial team, for placements): they change copy and sign off none."""
+
+    def rule(user, obj) -> bool:
+        return user.has_perm(change) and not user.has_perm(review) and not user.has_perm(publish)
+
+    return rule
+
+
 def standard_table(
     *,
     review: str,
@@ -109,7 +118,7 @@ def standard_table(
             "Ready for edit",
             State.DRAFT,
             State.DRAFT,
-            permission=change,
+            rule=_writes_only(change=change, review=review, publish=publish),
             when=_not_ready,
             when_text="drafts not yet marked ready",
             marks_ready=True,

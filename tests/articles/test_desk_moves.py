@@ -242,8 +242,15 @@ def test_withdraw_asks_for_confirmation_and_says_its_address_answers_410(
 # Ready for edit.
 
 
-def test_a_writer_says_a_draft_is_ready_and_it_joins_the_editors_queue(make_article, writer):
+def test_a_writer_says_a_draft_is_ready_and_it_joins_the_editors_queue(
+    make_article, writer, editor, publisher
+):
     draft = make_article(headline="Open banking explained")
+    for other in (editor, publisher):  # they sign off copy: "ready" is not theirs to say
+        assert (
+            ">Ready for edit</button>"
+            not in signed_in(other).get(change_url(draft)).content.decode()
+        )
     desk = signed_in(writer)
     assert ">Ready for edit</button>" in desk.get(change_url(draft)).content.decode()
     assert draft not in Article.objects.awaiting_edit()

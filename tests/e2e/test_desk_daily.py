@@ -142,7 +142,6 @@ def newsroom(make_user, make_article, settings):
             roles.EDITOR,
             [
                 "Awaiting edit",
-                "Your drafts",
                 "Reported comments",
                 "Comments awaiting moderation",
                 "Placements awaiting check",
