@@ -149,11 +149,18 @@ class Comment(EditorialModel):
             models.Index(fields=["root", "id"], name="comment_thread"),
             # The moderation queue, reported first, newest first.
             models.Index(fields=["-open_reports", "-created_at"], name="comment_queue"),
-            # What waits for a moderator (the desk's front page counts it, the queue opens on it).
+            # What waits for a moderator: the front page counts those held, and the queue opens
+            # on those and the reported ones, in its own order.
             models.Index(
                 fields=["-created_at"],
                 condition=Q(state__in=[State.DRAFT, State.EDITED], removed_at__isnull=True),
                 name="comment_awaiting",
+            ),
+            models.Index(
+                fields=["-open_reports", "-created_at", "-id"],
+                condition=(Q(state__in=[State.DRAFT, State.EDITED]) | Q(open_reports__gt=0))
+                & Q(removed_at__isnull=True),
+                name="comment_waiting",
             ),
             models.Index(fields=["author", "state"], name="comment_author_state"),
             models.Index(fields=["created_at"], name="comment_created"),

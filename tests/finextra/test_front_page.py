@@ -250,10 +250,13 @@ def test_every_queues_count_is_served_by_an_index(desk, editor, writer, publishe
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            for queue, user in waiting.items():
-                sql, params = queue.items(user).order_by()[:100].query.sql_with_params()
+            counts = [q.items(u).order_by()[:100].query for q, u in waiting.items()]
+            # The comment queue as it opens counts everything waiting for a moderator.
+            counts.append(Comment.objects.waiting().order_by().query)
+            for query in counts:
+                sql, params = query.sql_with_params()
                 cursor.execute(f"EXPLAIN SELECT COUNT(*) FROM ({sql}) AS capped", params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-                assert "Seq Scan" not in plan, (queue.title, plan)
+                assert "Seq Scan" not in plan, plan
         finally:
             cursor.execute("SET enable_seqscan = on")
