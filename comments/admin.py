@@ -48,7 +48,9 @@ class ArticleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         commented = Comment.objects.filter(article=OuterRef("pk"))
-        articles = Article.objects.filter(Exists(commented)).order_by("-published_at", "-id")
+        # Comments are on articles that have been published.
+        articles = Article.objects.filter(Exists(commented), published_at__isnull=False)
+        articles = articles.order_by("-published_at", "-id")
         return [
             (str(pk), headline)
             for pk, headline in articles.values_list("pk", "headline")[: self.SHOWN]
