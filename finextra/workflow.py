@@ -181,7 +181,7 @@ def standard_table(
             permission=publish,
             note_required=True,
             withdraws=True,
-            confirm="Yes, withdraw it for good (a legal takedown)",
+            confirm="Yes, withdraw it: a legal takedown",
             done=f"withdrawn: {withdrawn}",
         ),
         # The sign-off was for the old copy: a change by someone who may not sign off undoes it.

@@ -252,3 +252,29 @@ def test_the_article_list_and_the_comment_queue_fit_a_1280_pixel_screen(
     assert not _overflows(desk, "th.column-state_shown")
     assert not _overflows(desk, "#result_list")
     assert desk.locator(".results").evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+def test_withdraw_asks_for_its_box_to_be_ticked_without_javascript(
+    new_page, make_user, live_article
+):
+    publisher = make_user("duty_publisher", roles.PUBLISHER)
+    desk = new_page(java_script_enabled=False, **DESKTOP)
+    sign_in(desk, publisher)
+    desk.goto(f"/admin/articles/article/{live_article.pk}/change/")
+    withdraw = desk.locator("form.workflow-move").filter(
+        has=desk.get_by_role("button", name="Withdraw")
+    )
+    withdraw.get_by_label("Note (required)").fill("A legal letter from the bank.")
+    withdraw.get_by_role("button", name="Withdraw").click()
+    # The browser's own check holds the form back until the box is ticked.
+    expect(desk.locator(".messagelist")).to_have_count(0)
+    live_article.refresh_from_db()
+    assert live_article.is_live
+
+    withdraw.get_by_label("Yes, withdraw it: a legal takedown").check()
+    withdraw.get_by_role("button", name="Withdraw").click()
+
+    expect(success_messages(desk)).to_have_text(
+        f"“{live_article.headline}” is withdrawn: its address now answers 410 Gone."
+    )
+    assert new_page().goto(live_article.get_absolute_url()).status == 410
