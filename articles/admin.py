@@ -123,6 +123,10 @@ class ArticleAdmin(EditorialAdmin):
             ),
         )
 
+    def fields_saved(self, obj, form):
+        # Who saved last follows every save, as the time of it does.
+        return {*super().fields_saved(obj, form), "updated_by"}
+
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)

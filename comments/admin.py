@@ -2,7 +2,19 @@
 Remove through the shared workflow, filters, search, and each commenter's history."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +34,6 @@ from .services import (
     comment_publish,
     comment_remove,
     comment_set_pick,
-    notify_reply_on_commit,
 )
 
 
@@ -38,9 +49,22 @@ def _author_count(condition: Q):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+NO_LONGER_AVAILABLE = "an article no longer available"
+
+
+def _article_live(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state": State.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def _may_read_unpublished(request) -> bool:
+    """The newsroom reads unpublished articles; moderators do not (not theirs to see)."""
+    return request.user.has_perm("articles.view_article")
+
+
 class ArticleFilter(admin.SimpleListFilter):
     """By article: the newest articles with comments (one index probe each, not a scan of every
-    comment), and any article through the link on each row."""
+    comment), only live ones for whoever may not read the rest; any article through the link
+    on each row."""
 
     title = "article"
     parameter_name = "article__id__exact"
@@ -50,6 +74,8 @@ class ArticleFilter(admin.SimpleListFilter):
         commented = Comment.objects.filter(article=OuterRef("pk"))
         # Comments are on articles that have been published.
         articles = Article.objects.filter(Exists(commented), published_at__isnull=False)
+        if not _may_read_unpublished(request):
+            articles = articles.filter(_article_live())
         articles = articles.order_by("-published_at", "-id")
         return [
             (str(pk), headline)
@@ -186,12 +212,22 @@ class CommentAdmin(EditorialAdmin):
         css = {"all": ["comments/moderation.css"]}
 
     def get_queryset(self, request):
+        # The headline shown beside a comment: only a live article's, unless the person reads
+        # unpublished articles anyway (the newsroom).
+        headline = F("article__headline")
+        if not _may_read_unpublished(request):
+            headline = Case(
+                When(_article_live("article__"), then=F("article__headline")),
+                default=Value(NO_LONGER_AVAILABLE),
+                output_field=CharField(),
+            )
         return (
             super()
             .get_queryset(request)
             .annotate(
                 author_published=_author_count(Q(state=State.PUBLISHED, removed_at__isnull=True)),
                 author_removed=_author_count(Q(removed_at__isnull=False)),
+                article_shown=headline,
             )
         )
 
@@ -214,16 +250,12 @@ class CommentAdmin(EditorialAdmin):
             obj.edited_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    def transition_view(self, request, object_id):
-        """The workflow panel's buttons; a reply that goes live emails its parent's author."""
-        before = Comment.objects.filter(pk=object_id).values_list("state", flat=True).first()
-        response = super().transition_view(request, object_id)
-        comment = Comment.objects.select_related("parent__author").filter(pk=object_id).first()
-        if comment is not None and before != comment.state:
-            Comment.objects.filter(pk=comment.pk).update(open_reports=0)
-            if comment.state == State.PUBLISHED:
-                notify_reply_on_commit(comment)
-        return response
+    def transition_apply(self, request, obj, *, move, note, at, version):
+        # The moderation service: the move, reports settled and a reply's email, in one
+        # transaction.
+        comment_moderate(
+            comment=obj, move=move, user=request.user, note=note, version=version, at=at
+        )
 
     # Columns.
 
@@ -270,7 +302,8 @@ class CommentAdmin(EditorialAdmin):
     @admin.display(description="article", ordering="article__headline")
     def article_link(self, obj):
         url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={obj.article_id}"
-        return format_html('<a href="{}">{}</a>', url, Truncator(obj.article.headline).chars(60))
+        headline = getattr(obj, "article_shown", NO_LONGER_AVAILABLE)
+        return format_html('<a href="{}">{}</a>', url, Truncator(headline).chars(60))
 
     @admin.display(description="text")
     def full_text(self, obj):

@@ -165,6 +165,10 @@ class Placement(EditorialModel):
         publish="sponsors.publish_placement",
         change="sponsors.change_placement",
     )
+    # clean() drops a shown-for or paid-by party equal to the sponsor.
+    derived_fields = {"sponsor": ("shown_for", "paid_by")}
+    # "Ready for edit" is the workflow's to set and clear, like the state.
+    WORKFLOW_FIELDS = (*EditorialModel.WORKFLOW_FIELDS, "ready_for_edit_at")
     # The editor signs off the whole booking: its claims, its label, where and when it runs.
     copy_fields = (
         "sponsor",

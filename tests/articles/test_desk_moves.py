@@ -329,7 +329,7 @@ def test_ready_for_edit_cannot_be_set_through_the_form(make_article, writer):
 # The history: restores, and a panel that starts closed.
 
 
-def test_saving_a_restored_copy_is_recorded_as_restored_revision_n(make_article, writer):
+def test_saving_a_restored_copy_is_recorded_as_restored_from_n(make_article, writer):
     article = make_article(headline="First headline")
     client = signed_in(writer)
     post_change(client, article, headline="Second headline")
@@ -340,9 +340,9 @@ def test_saving_a_restored_copy_is_recorded_as_restored_revision_n(make_article,
     restore_url = reverse("admin:articles_article_revision_restore", args=[article.pk, first.pk])
     page = client.get(restore_url).content.decode()
     assert 'value="Second headline"' in page
-    assert f'name="restored_revision" value="{first.pk}"' in page
+    assert f'name="restored_from" value="{first.pk}"' in page
 
-    post_change(client, article, headline="Second headline", restored_revision=first.pk)
+    post_change(client, article, headline="Second headline", restored_from=first.pk)
 
     entry = history_for(article).first()
     assert entry.move_label == "Restored an earlier copy"
@@ -350,7 +350,7 @@ def test_saving_a_restored_copy_is_recorded_as_restored_revision_n(make_article,
     assert "Restored revision" in client.get(change_url(article)).content.decode()
 
 
-def test_a_restored_revision_of_another_item_records_nothing(make_article, writer):
+def test_a_restored_from_of_another_item_records_nothing(make_article, writer):
     article, other = make_article(), make_article()
     client = signed_in(writer)
     post_change(client, other, headline="Other")
@@ -358,7 +358,7 @@ def test_a_restored_revision_of_another_item_records_nothing(make_article, write
 
     foreign = revisions_for(other).first()
 
-    post_change(client, article, headline="Changed", restored_revision=foreign.pk)
+    post_change(client, article, headline="Changed", restored_from=foreign.pk)
 
     assert "restore_revision" not in [entry.move for entry in history_for(article)]
 
