@@ -280,7 +280,7 @@ def test_a_comment_names_no_article_in_the_desk(desk, live_article, reader, post
         state=State.DRAFT, headline="Embargoed rewrite"
     )
 
-    queue = desk.get(QUEUE).content.decode()
+    queue = desk.get(QUEUE, {"queue": "all"}).content.decode()
     page = desk.get(f"{QUEUE}{comment.pk}/change/").content.decode()
 
     for html in (queue, page):
