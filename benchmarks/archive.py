@@ -125,7 +125,7 @@ def desk_pages(facts: dict) -> list[tuple[str, str]]:
         ("articles, search", "/admin/articles/article/?q=payments"),
         ("articles, page 100", f"/admin/articles/article/?p={admin_deep}"),
         ("comment queue", "/admin/comments/comment/"),
-        ("comments, reported", "/admin/comments/comment/?reported=open"),
+        ("comments, all", "/admin/comments/comment/?queue=all"),
         ("comments, search", "/admin/comments/comment/?q=fraud"),
         ("comments, rare word", "/admin/comments/comment/?q=quetzal"),
         ("placements", "/admin/sponsors/placement/"),

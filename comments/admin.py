@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -24,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 
 from articles.models import Article
-from finextra.admin import EditorialAdmin
+from finextra.admin import EditorialAdmin, QueueFilter
 from finextra.workflow import State, TransitionRefused
 
 from .models import MODERATE, Comment, Report
@@ -64,17 +65,46 @@ def _may_read_unpublished(request) -> bool:
     return request.user.has_perm("articles.view_article")
 
 
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
+class ArticleFilter(admin.SimpleListFilter):
+    """By article: the newest articles with comments (one index probe each, not a scan of every
+    comment), only live ones for whoever may not read the rest; any article through the link
+    on each row."""
+
+    title = "article"
+    parameter_name = "article__id__exact"
+    SHOWN = 30
 
     def lookups(self, request, model_admin):
-        return [("open", "Reported, not yet looked at")]
+        commented = Comment.objects.filter(article=OuterRef("pk"))
+        # Comments are on articles that have been published.
+        articles = Article.objects.filter(Exists(commented), published_at__isnull=False)
+        if not _may_read_unpublished(request):
+            articles = articles.filter(_article_live())
+        articles = articles.order_by("-published_at", "-id")
+        return [
+            (str(pk), headline)
+            for pk, headline in articles.values_list("pk", "headline")[: self.SHOWN]
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(open_reports__gt=0)
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(article_id=int(value))
         return queryset
+
+
+class CommentQueueFilter(QueueFilter):
+    """The queue opens on what waits for a moderator; "All" shows every comment."""
+
+    default = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for a moderator"), *super().lookups(request, model_admin)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.waiting()
+        return super().queryset(request, queryset)
 
 
 class RemovedFilter(admin.SimpleListFilter):
@@ -109,31 +139,6 @@ class CommenterFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleFilter(admin.SimpleListFilter):
-    """One article's comments (`?article__id__exact=`, linked from each row). Never a list of
-    every commented article: at archive scale that is tens of thousands of choices."""
-
-    title = "article"
-    parameter_name = "article__id__exact"
-
-    def lookups(self, request, model_admin):
-        value = self.value()
-        if not value or not value.isdigit():
-            return []
-        articles = Article.objects.filter(pk=value)
-        if not _may_read_unpublished(request):
-            # Moderators see no unpublished headline, here as anywhere on the desk.
-            articles = articles.filter(_article_live())
-        article = articles.values_list("pk", "headline").first()
-        return [(str(article[0]), Truncator(article[1]).chars(60))] if article else []
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        return queryset.filter(article_id=value) if value.isdigit() else queryset.none()
-
-
 class ReportInline(admin.TabularInline):
     model = Report
     fields = ("created_at", "reporter", "reason", "details")
@@ -153,10 +158,11 @@ class CommentAdmin(EditorialAdmin):
     review_permission = MODERATE
     publish_permission = MODERATE
 
-    list_display = ("created", "full_text", "commenter", "article_link", "state_shown")
+    # The state next to the date, so it is never pushed off a narrow screen by a long text.
+    list_display = ("created", "state_shown", "full_text", "commenter", "article_link")
     list_display_links = ("created",)
     list_filter = (
-        ReportedFilter,
+        CommentQueueFilter,
         "state",
         RemovedFilter,
         CommenterFilter,
@@ -232,7 +238,7 @@ class CommentAdmin(EditorialAdmin):
             return super().get_search_results(request, queryset, search_term)
         # Every word in the text, the guest's name or the account's name, as the admin's own
         # search reads `search_fields`, but with the accounts looked up first: then each
-        # condition is on the comment row, and the trigram indexes (migration 0002) and the
+        # condition is on the comment row, and the trigram indexes (migration 0003) and the
         # author index can answer together, rather than a join reading every comment.
         for word in smart_split(search_term):
             if word.startswith(('"', "'")) and word[0] == word[-1]:

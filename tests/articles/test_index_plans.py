@@ -34,7 +34,7 @@ DESK = [
     "/admin/articles/article/?queue=awaiting_edit",
     "/admin/articles/article/?q=rally",
     "/admin/comments/comment/",
-    "/admin/comments/comment/?reported=open",
+    "/admin/comments/comment/?queue=all",
     "/admin/comments/comment/?state__exact=draft",
     "/admin/comments/comment/?article__id__exact={article}",
     "/admin/comments/comment/?q=quetzal",

@@ -30,6 +30,6 @@ def indexes_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0001_initial")]
+    dependencies = [("comments", "0002_desk_queue_indexes")]
 
     operations = [migrations.RunPython(indexes_create, indexes_drop)]
