@@ -231,7 +231,7 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
         "provenance", "sponsor_id", "lead_image", "lead_image_width", "lead_image_height",
         "lead_image_renditions", "lead_image_alt", "lead_image_decorative",
         "lead_image_caption", "lead_image_credit", "comment_mode", "comment_count",
-        "corrections", "created_at", "updated_at",
+        "corrections", "created_at", "updated_at", "ready_for_edit_at",
     ]  # fmt: skip
     first_article = _next_id(Article)
     span = YEARS * 365 * 24 * 3600
@@ -314,6 +314,8 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
                 "[]",
                 saved - timedelta(days=2),
                 saved,
+                # Half the drafts are marked ready: the editors' "Awaiting edit" queue.
+                saved if state == State.DRAFT and withdrawn is None and n % 2 else None,
             )
 
     _copy(Article._meta.db_table, article_columns, article_rows())
