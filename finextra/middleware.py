@@ -5,6 +5,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from .net import is_trusted_proxy
+
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
@@ -67,3 +69,20 @@ class ServiceUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class ForwardedProtoMiddleware:
+    """X-Forwarded-Proto is believed only from TRUSTED_PROXIES: Django's SECURE_PROXY_SSL_HEADER
+    believes it from anyone, so a client that reaches an app server directly could claim HTTPS
+    (and get secure-only behaviour over plain HTTP). Drop the header from anyone else, before
+    SecurityMiddleware reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not is_trusted_proxy(
+            request.META.get("REMOTE_ADDR", "")
+        ):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)

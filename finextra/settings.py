@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: answers /healthz before the HTTPS redirect and the host check.
     "finextra.middleware.HealthCheckMiddleware",
+    # Before anything reads request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
+    "finextra.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "finextra.middleware.ServiceUnavailableMiddleware",
