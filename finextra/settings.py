@@ -248,6 +248,10 @@ COMMENTS_RATE_PER_ACCOUNT = (5, 10 * 60)
 COMMENTS_RATE_PER_IP = (30, 10 * 60)
 ACCOUNTS_SIGNUP_RATE_PER_IP = (10, 60 * 60)
 
+# Sponsored placements: a client (address and user agent) counts one impression and one click
+# per placement within this window; only a keyed hash of it sits in the cache meanwhile.
+PLACEMENT_COUNT_WINDOW_SECONDS = int(env("PLACEMENT_COUNT_WINDOW_SECONDS", "1800"))
+
 # Crispy forms render the public forms through the site's own small template pack
 # (templates/finextra_forms/), styled by static/css/site.css.
 CRISPY_TEMPLATE_PACK = "finextra_forms"

@@ -41,6 +41,8 @@ class Candidate(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     html: str
+    # The same without beacon or counted links, for previews of unpublished articles.
+    preview_html: str
 
     def is_live_at(self, at: datetime) -> bool:
         return self.published_at <= at and self.starts_at <= at < self.ends_at
@@ -74,7 +76,7 @@ def _candidates(channel) -> list[Candidate]:
     the generation every key includes (sponsors/signals.py).
     """
     generation = _generation.current()
-    key = f"sponsors:candidates:{generation}:{channel.pk if channel is not None else '-'}"
+    key = f"sponsors:candidates:v2:{generation}:{channel.pk if channel is not None else '-'}"
     now = timezone.now()
     stored = cache.get(key)
     if stored is None or not stored[0] <= now < stored[1]:
@@ -89,6 +91,7 @@ def _candidates(channel) -> list[Candidate]:
                 starts_at=p.starts_at,
                 ends_at=p.ends_at,
                 html=placement_html(p),
+                preview_html=placement_html(p, counted=False),
             )
             for p in placements.order_by("pk")
         ]
