@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.timezone import localtime
 
 from finextra.admin import EditorialAdmin
+from finextra.admin_widgets import SafeAutocompleteAdmin
 
 from .corrections import correction_publish
 from .forms import ArticleForm
@@ -32,7 +33,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "user")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -63,7 +64,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialAdmin):
+class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     review_permission = "articles.review_article"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from finextra.admin import EditorialAdmin, EditorialForm
+from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
 
 from .models import Placement, Slot, Sponsor, web_address
@@ -133,7 +134,7 @@ def _csv_cell(value):
 
 
 @admin.register(Placement)
-class PlacementAdmin(EditorialAdmin):
+class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     form = PlacementForm
     review_permission = "sponsors.review_placement"
     publish_permission = "sponsors.publish_placement"
