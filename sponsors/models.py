@@ -10,6 +10,7 @@ from django.utils.text import get_text_list
 
 from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
+from finextra.fields import LineField, ProseField
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
 
@@ -17,7 +18,7 @@ from finextra.workflow import State, standard_table
 class Sponsor(models.Model):
     """Who pays for sponsored and promoted content."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = LineField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to="sponsors/", blank=True)
@@ -122,15 +123,15 @@ class Placement(EditorialModel):
         default=Provenance.SPONSORED,
         help_text="Decides the label readers see.",
     )
-    category = models.CharField(
+    category = LineField(
         max_length=40,
         blank=True,
         help_text="Shown in brackets before the title: “Impact Study”, “Webinar”.",
     )
-    title = models.CharField(max_length=200)
-    summary = models.TextField(max_length=400, blank=True)
+    title = LineField(max_length=200)
+    summary = ProseField(max_length=400, blank=True)
     event_date = models.DateField(null=True, blank=True, help_text="Sponsored events only.")
-    event_place = models.CharField(max_length=120, blank=True, help_text="Sponsored events only.")
+    event_place = LineField(max_length=120, blank=True, help_text="Sponsored events only.")
     target_url = models.URLField(
         "link",
         max_length=500,
