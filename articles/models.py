@@ -250,6 +250,10 @@ class Article(EditorialModel):
         image_saved = update_fields is None or "lead_image" in update_fields
         # A new upload is not in storage until super().save(); its renditions follow it.
         new_image = image_saved and bool(self.lead_image) and not self.lead_image._committed
+        if new_image:
+            # Stored upright and without its camera's metadata (GPS, camera); this also sets
+            # the width and height from the upright picture.
+            self.lead_image = images.image_without_metadata(self.lead_image)
         stale = []
         if image_saved and (new_image or not self.lead_image):
             stale, self.lead_image_renditions = self.lead_image_renditions, []

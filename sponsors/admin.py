@@ -14,6 +14,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles import images
+from articles.forms import CheckedImageField
 from finextra.admin import EditorialAdmin, EditorialForm
 from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
@@ -82,7 +84,15 @@ class PlacementForm(EditorialForm):
         model = Placement
         fields = "__all__"
         formfield_callback = _formfield
+        # The lead image's checks: whole JPEG, PNG or WebP within the size limits.
+        field_classes = {"image": CheckedImageField}
         error_messages = {"target_url": {"invalid": web_address.message}}
+        help_texts = {"image": images.LIMITS_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "image" in self.fields:
+            self.fields["image"].widget.attrs["accept"] = images.ACCEPT
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import get_text_list
 
+from articles.images import image_without_metadata
 from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
 from finextra.fields import LineField, ProseField
@@ -226,6 +227,15 @@ class Placement(EditorialModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "image" in update_fields) and (
+            self.image and not self.image._committed
+        ):
+            # Like a lead image: stored upright and without its camera's metadata.
+            self.image = image_without_metadata(self.image)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("sponsors:about", kwargs={"pk": self.pk})
