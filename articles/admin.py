@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.flatpages.admin import FlatPageAdmin as DjangoFlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -16,6 +19,7 @@ from .corrections import correction_publish
 from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
 from .queues import BY_KEY, QUEUES
+from .sanitize import clean_body
 
 
 @admin.register(Channel)
@@ -192,3 +196,20 @@ class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     @admin.display(description="authors")
     def author_names(self, article):
         return ", ".join(author.name for author in article.authors.all())
+
+
+class CleanedFlatpageForm(FlatpageForm):
+    def clean_content(self):
+        # The site's pages take the article body's allow-list: no script, no handler, no style.
+        return clean_body(self.cleaned_data["content"])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class FlatPageAdmin(DjangoFlatPageAdmin):
+    """The site's pages (finextra/pages.py), cleaned on save like an article body. Here, not in
+    finextra, because the allow-list is the articles app's."""
+
+    form = CleanedFlatpageForm

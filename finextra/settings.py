@@ -3,8 +3,10 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response gets its Content-Security-Policy (finextra/csp.py).
+    "finextra.csp.ContentSecurityPolicyMiddleware",
     # First: answers /healthz before the HTTPS redirect and the host check.
     "finextra.middleware.HealthCheckMiddleware",
     # Before anything reads request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
@@ -229,6 +233,33 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp; finextra/csp.py): closed by default. Every script is a
+# static file, so public pages need no 'unsafe-inline' and no nonce (a nonce would make every
+# cached copy of a page differ). The admin gets this policy with the relaxations its rich-text
+# editor needs (finextra.csp.admin_directives; listed in the README).
+# Where uploaded images are served from when not from this site (S3, a CDN), besides MEDIA_URL's
+# own origin when it names one.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+_media_url = urlsplit(MEDIA_URL)
+if _media_url.scheme and _media_url.netloc:
+    CSP_MEDIA_ORIGINS.append(f"{_media_url.scheme}://{_media_url.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        # Violations are logged (finextra.csp.csp_report), never stored.
+        "report-uri": ["/csp-report/"],
+    }
+}
 
 # Comments and reader accounts (comments/).
 # Guests may comment with a name and an email (their comments wait for a moderator). On in the
