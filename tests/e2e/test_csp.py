@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment
+from comments.services import unsubscribe_token
 from finextra.services import preview_link_create, transition
 from finextra.workflow import State
 from sponsors.models import Placement
@@ -139,6 +140,53 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
         ]
 
     violations = [v for url in urls for v in visit(page, url)]
+
+    # A refused comment: the refusal page (the browser's own check lifted, as a script would).
+    page.goto(demo.get_absolute_url())
+    page.locator("#comments textarea[name=body]").first.evaluate("box => box.required = false")
+    page.locator("#comments").get_by_role("button", name="Post comment").click()
+    expect(page.locator("h1")).to_have_text("Your comment was not posted")
+    page.wait_for_load_state("networkidle")
+    violations += page.evaluate("window.__cspViolations") + page.csp_console
+
+    assert violations == []
+
+
+def test_error_pages_load_under_the_public_policy(watched, demo, settings):
+    # The site plus views that fail on purpose (a bug: 500; a refusal: 403).
+    settings.ROOT_URLCONF = "tests.finextra.test_site"
+    reader = Comment.objects.filter(notify_replies=True).first() or Comment.objects.first()
+    page = watched()
+    urls = [
+        "/test-only/boom/",  # 500
+        "/test-only/forbidden/",  # 403
+        reverse("comments:unsubscribe", args=[unsubscribe_token(reader)]),
+        "/accounts/reset/MQ/not-a-token/",  # the password-reset link that no longer works
+        "/accounts/signup/confirm/MQ/not-a-token/",  # 404 with its own page
+    ]
+    violations = [v for url in urls for v in visit(page, url)]
+    page.goto("/test-only/boom/")
+    expect(page.locator("h1")).to_have_text("Something went wrong")
+
+    # The CSRF failure page: a form posted after its cookie went.
+    page.goto("/accounts/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("This form has expired")
+    violations += page.evaluate("window.__cspViolations") + page.csp_console
+    page.csp_console.clear()
+
+    # The lockout page, after six wrong passwords.
+    for _ in range(7):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("reader")
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("load")
+    assert "locked" in page.content().lower()
+    violations += page.evaluate("window.__cspViolations") + page.csp_console
 
     assert violations == []
 
