@@ -37,8 +37,19 @@ def _formfield(db_field, **kwargs):
 MAX_REPORT_DAYS = 400
 
 
+class SponsorForm(forms.ModelForm):
+    class Meta:
+        model = Sponsor
+        fields = ("name", "slug", "website", "logo")
+        formfield_callback = _formfield
+        # The lead image's checks: whole JPEG, PNG or WebP within the size limits.
+        field_classes = {"logo": CheckedImageField}
+        help_texts = {"logo": images.LIMITS_HELP}
+
+
 @admin.register(Sponsor)
 class SponsorAdmin(admin.ModelAdmin):
+    form = SponsorForm
     list_display = ("name", "website", "live_placements")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)

@@ -31,6 +31,15 @@ class Sponsor(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "logo" in update_fields) and (
+            self.logo and not self.logo._committed
+        ):
+            # Like every stored original: upright and without its camera's metadata.
+            self.logo = image_without_metadata(self.logo)
+        super().save(*args, **kwargs)
+
 
 class Slot(models.TextChoices):
     """The places a page offers (DESIGN.md); each is a `placement` tag in a template."""

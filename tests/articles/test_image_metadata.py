@@ -193,3 +193,21 @@ def test_the_placement_form_says_what_it_takes(commercial_desk):
 
     assert 'accept="image/jpeg,image/png,image/webp"' in html
     assert "JPEG, PNG or WebP, up to 10 MB and 40 megapixels." in html
+
+
+def test_a_sponsor_logo_gets_the_same_checks_and_loses_its_metadata(admin_user, settings):
+    client = signed_in(admin_user)
+    url = reverse("admin:sponsors_sponsor_add")
+
+    def post(logo):
+        data = {"name": "Northwind", "slug": "northwind", "website": "", "logo": logo}
+        return client.post(url, {**data, "csrfmiddlewaretoken": csrf_token(client, url)})
+
+    refused = post(upload(*_gif()))
+    assert "not an image we can use" in " ".join(refused.context["adminform"].form.errors["logo"])
+    assert media_files(settings) == []
+
+    assert post(upload(phone_photo())).status_code == 302
+    image, content = stored(Sponsor.objects.get().logo.name)
+    assert image.size == (900, 1600)
+    assert_says_nothing_of_the_camera(image, content)
