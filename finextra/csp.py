@@ -10,21 +10,29 @@ import hashlib
 import json
 import logging
 import re
+import time
 from functools import cache
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from .net import client_ip
 
 logger = logging.getLogger(__name__)
 
 # A violation report is a few hundred bytes; anything much larger is not one.
 REPORT_MAX_BYTES = 16 * 1024
+# Reports logged per client address a minute; past that they are dropped, so nobody can flood
+# the logs through the endpoint (a real page reports a handful at most).
+REPORTS_PER_MINUTE = 30
 
 
 @cache
@@ -79,6 +87,8 @@ def _is_admin(path: str) -> bool:
 @require_POST
 def csp_report(request):
     """Where browsers report what the policy blocked: logged (a warning each), never stored."""
+    if _too_many_reports(request):
+        return HttpResponse(status=429)
     body = request.body[:REPORT_MAX_BYTES]
     try:
         data = json.loads(body)
@@ -98,3 +108,14 @@ def csp_report(request):
             details.get("document-uri") or details.get("documentURL"),
         )
     return HttpResponse(status=204)
+
+
+def _too_many_reports(request) -> bool:
+    who = salted_hmac("finextra.csp-report", client_ip(request), algorithm="sha256").hexdigest()
+    key = f"csp-report:{who}:{int(time.time() // 60)}"
+    try:
+        if shared_cache.add(key, 1, timeout=61):
+            return False
+        return shared_cache.incr(key) > REPORTS_PER_MINUTE
+    except Exception:  # the cache is down or the key expired between the calls: log the report
+        return False

@@ -5,8 +5,10 @@ import base64
 import hashlib
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.test import Client
@@ -139,6 +141,24 @@ def test_a_violation_report_is_logged_and_answered_with_no_content(client, caplo
 
     assert response.status_code == 204
     assert "CSP violation: script-src-elem blocked https://evil.example/x.js" in caplog.text
+
+
+def test_a_flood_of_reports_from_one_address_is_not_logged(client, caplog):
+    from finextra.csp import REPORTS_PER_MINUTE
+
+    report = json.dumps({"csp-report": {"violated-directive": "img-src", "blocked-uri": "x"}})
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, 5, tzinfo=UTC), tick=False):
+        statuses = [
+            client.post("/csp-report/", report, content_type="application/csp-report").status_code
+            for _ in range(REPORTS_PER_MINUTE + 5)
+        ]
+        elsewhere = Client(REMOTE_ADDR="198.51.100.9").post(
+            "/csp-report/", report, content_type="application/csp-report"
+        )
+
+    assert statuses == [204] * REPORTS_PER_MINUTE + [429] * 5
+    assert caplog.text.count("CSP violation") == REPORTS_PER_MINUTE + 1
+    assert elsewhere.status_code == 204
 
 
 def test_the_report_endpoint_takes_only_reports(client):
