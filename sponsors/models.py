@@ -12,6 +12,7 @@ from articles.images import image_without_metadata
 from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
 from finextra.fields import LineField, ProseField
+from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
 
@@ -246,7 +247,9 @@ class Placement(EditorialModel):
         ):
             # Like a lead image: stored upright and without its camera's metadata.
             self.image = image_without_metadata(self.image)
-        super().save(*args, **kwargs)
+        # A media store that fails (full, read-only) leaves no image behind: a form error.
+        with files_removed_on_failure(self):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("sponsors:about", kwargs={"pk": self.pk})

@@ -211,3 +211,33 @@ def test_a_flat_page_saved_in_the_admin_is_stored_cleaned(make_user, db):
     page.refresh_from_db()
     assert "About us" in page.content
     assert "<script" not in page.content and "steal" not in page.content
+
+
+def test_images_from_the_s3_store_or_its_cdn_are_allowed():
+    """The policy follows the media settings: a CDN or bucket needs no extra setting."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "MEDIA_S3_BUCKET": "newsroom-media",
+        "MEDIA_S3_CUSTOM_DOMAIN": "media.example.com",
+        "CSP_MEDIA_ORIGINS": "https://images.example.net",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+
+    assert output == [
+        "'self'",
+        "https://images.example.net",
+        "https://media.example.com",
+        "https://newsroom-media.s3.amazonaws.com",
+    ]
