@@ -114,8 +114,8 @@ def _too_many_reports(request) -> bool:
     who = salted_hmac("finextra.csp-report", client_ip(request), algorithm="sha256").hexdigest()
     key = f"csp-report:{who}:{int(time.time() // 60)}"
     try:
-        if shared_cache.add(key, 1, timeout=61):
+        if shared_cache.add(key, 1, timeout=61) is not False:  # new, or the cache is down
             return False
-        return shared_cache.incr(key) > REPORTS_PER_MINUTE
+        return (shared_cache.incr(key) or 0) > REPORTS_PER_MINUTE
     except Exception:  # the cache is down or the key expired between the calls: log the report
         return False

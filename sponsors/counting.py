@@ -78,10 +78,12 @@ def first_in_window(request: HttpRequest, *, placement_id: int, measure: str) ->
     )
     digest = salted_hmac("sponsors.count-window", who, algorithm="sha256").hexdigest()
     try:
-        return cache.add(
+        added = cache.add(
             f"sponsors:counted:{digest}", 1, timeout=settings.PLACEMENT_COUNT_WINDOW_SECONDS
         )
     except Exception:
-        # The cache is an optimisation: without it a repeat may count, the request never fails.
         logger.warning("Placement count: the cache did not answer", exc_info=True)
-        return True
+        added = None
+    # The cache is an optimisation: without it (None: it did not answer) a repeat may count,
+    # but no reader's view is lost and the request never fails.
+    return added is not False

@@ -22,7 +22,7 @@ from finextra.services import preview_link_create, transition
 from sponsors.counting import CLICK, IMPRESSION, token_for
 from sponsors.models import PlacementDay
 from sponsors.services import count_record
-from tests.conftest import clear_this_runs_cache
+from tests.conftest import clear_this_runs_cache, redis_client
 
 from .conftest import BROWSER
 
@@ -41,7 +41,7 @@ def cache_contents() -> str:
     """Every key and value this run holds in the cache, as one text."""
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         return " ".join(f"{key} {pickle.loads(value)!r}" for key, value in cache._cache.items())
-    client = cache._cache.get_client(write=False)
+    client = redis_client()
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
     return " ".join(f"{key.decode()} {client.get(key)!r}" for key in keys)
@@ -302,6 +302,26 @@ def test_after_the_window_the_same_reader_counts_again(client, make_placement, s
     client.get(beacon_url(placement), HTTP_USER_AGENT=BROWSER)
 
     assert counted(placement) == (2, 0)
+
+
+def test_with_redis_down_a_reader_is_still_counted(client, make_placement, settings):
+    from finextra.cache import breakers_reset
+    from finextra.settings import redis_cache
+    from tests.finextra.test_site import closed_port
+
+    placement = make_placement()
+    breakers_reset()
+    settings.CACHES = {
+        "default": redis_cache(
+            f"redis://127.0.0.1:{closed_port()}/0", key_prefix="down", timeout_seconds=0.5
+        )
+    }
+
+    response = client.get(beacon_url(placement), HTTP_USER_AGENT=BROWSER)
+
+    assert response.status_code == 200
+    assert counted(placement) == (1, 0)
+    breakers_reset()
 
 
 def test_the_window_keeps_no_address_or_user_agent_in_the_cache(client, make_placement):
