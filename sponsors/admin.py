@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from articles import images
 from articles.forms import CheckedImageField
-from finextra.admin import EditorialAdmin, EditorialForm
+from finextra.admin import EditorialAdmin, EditorialForm, QueueFilter
 from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
 
@@ -171,7 +171,7 @@ class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
         "weight",
         "stats_link",
     )
-    list_filter = ("state", "slot", "kind", "provenance")
+    list_filter = (QueueFilter, "state", "slot", "kind", "provenance")
     search_fields = ("title", "category", "sponsor__name")
     date_hierarchy = "starts_at"
     list_select_related = ("sponsor",)
