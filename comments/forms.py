@@ -113,13 +113,12 @@ class SignUpForm(UserCreationForm):
         ].help_text = "For password resets and, if you ask, replies. Never shown."
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with that email already exists. Sign in, or reset its password.",
-                code="email_taken",
-            )
-        return email
+        return self.cleaned_data["email"].strip()
+
+    def _get_validation_exclusions(self):
+        # Whether an address has an account is never said here (comments/signup.py emails
+        # its owner instead): its uniqueness is checked by the sign-up, not the form.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
