@@ -32,6 +32,6 @@ def indexes_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0008_archive_scale_listings")]
+    dependencies = [("articles", "0009_archive_scale_listings")]
 
     operations = [migrations.RunPython(indexes_create, indexes_drop)]
