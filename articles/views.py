@@ -5,8 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from finextra.edge import edge_keys, edge_public
 from finextra.services import preview_link_open, revision_apply
 
+from .edge import article_page_keys, card_keys
 from .forms import SearchForm
 from .fragments import FRAGMENT_SECONDS, fragment_version
 from .models import Article, Author, Channel, Tag
@@ -17,16 +19,32 @@ from .search import article_search, results_capped, search_highlight
 PAGE_SIZE = 20
 
 
-class HomeView(ListView):
+class CardKeysMixin:
+    """Names the cards a listing shows, and the listing itself, for the shared cache."""
+
+    listing_keys: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        edge_keys(self.request, *self.get_listing_keys())
+        card_keys(self.request, context["object_list"])
+        return context
+
+    def get_listing_keys(self):
+        return self.listing_keys
+
+
+class HomeView(CardKeysMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
+    listing_keys = ("list-home",)
 
     def get_queryset(self):
         return Article.objects.for_listing()
 
 
-class ChannelView(ListView):
+class ChannelView(CardKeysMixin, ListView):
     template_name = "articles/channel.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
@@ -35,11 +53,14 @@ class ChannelView(ListView):
         self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
         return Article.objects.for_listing().filter(channel=self.channel)
 
+    def get_listing_keys(self):
+        return (f"channel-{self.channel.pk}", f"list-channel-{self.channel.pk}")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(channel=self.channel, **kwargs)
 
 
-class TagView(ListView):
+class TagView(CardKeysMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
@@ -53,11 +74,14 @@ class TagView(ListView):
         # told by the count the paginator makes anyway (allow_empty = False costs a query).
         return super().get_paginator(*args, **{**kwargs, "allow_empty_first_page": False})
 
+    def get_listing_keys(self):
+        return (f"tag-{self.tag.pk}", f"list-tag-{self.tag.pk}")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class AuthorView(ListView):
+class AuthorView(CardKeysMixin, ListView):
     template_name = "articles/author.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
@@ -66,10 +90,14 @@ class AuthorView(ListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return Article.objects.for_listing().filter(authors=self.author)
 
+    def get_listing_keys(self):
+        return (f"author-{self.author.pk}", f"list-author-{self.author.pk}")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+@edge_public
 def article_detail(request, pk, slug=None):
     try:
         # get(), not first(): no ORDER BY to build for a single row.
@@ -84,14 +112,12 @@ def article_detail(request, pk, slug=None):
         query = request.META.get("QUERY_STRING", "")
         url = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(url, permanent=True)
+    version = fragment_version(article)
+    article_page_keys(request, article, version)
     return render(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "fragment_version": fragment_version(article),
-            "fragment_seconds": FRAGMENT_SECONDS,
-        },
+        {"article": article, "fragment_version": version, "fragment_seconds": FRAGMENT_SECONDS},
     )
 
 

@@ -8,9 +8,11 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from finextra import roles, workflow
 
+        from . import edge
         from .models import Comment
 
         workflow.register(Comment)
+        edge.connect()
         moderating = (
             "comments.view_comment",
             "comments.change_comment",

@@ -1,6 +1,7 @@
 from django import template
 
 from articles.models import Article, Channel
+from finextra.edge import edge_keys, rotation_source
 
 from ..models import Slot
 from ..selection import placement_choose, placements_for_page
@@ -24,5 +25,7 @@ def placement(context, slot, page_object=None):
         raise template.TemplateSyntaxError(f"Unknown placement slot {slot!r}.")
     request = context.get("request")
     candidates = placements_for_page(request, _channel_of(page_object)).get(slot, [])
-    chosen = placement_choose(candidates)
+    # A page a shared cache keeps draws once per rotation window (README, "Production").
+    chosen = placement_choose(candidates, source=rotation_source(request, slot))
+    edge_keys(request, f"slot-{slot}", *([f"placement-{chosen.pk}"] if chosen else []))
     return "" if chosen is None else chosen.html
