@@ -281,8 +281,10 @@ if not env("REDIS_URL"):
 
 # HTTP caching at the edge (finextra/edge.py, deploy/): public pages for readers with no session.
 # Seconds a browser, and a shared cache (the proxy, a CDN), may keep a public page; purges on
-# every change keep the shared copy right, so it may be long.
-EDGE_BROWSER_MAX_AGE = int(env("EDGE_BROWSER_MAX_AGE", "10"))
+# every change keep the shared copy right, so it may be long. Browsers keep their copy but ask
+# again each time by default (the proxy answers 304): a reader who just signed in, or whose
+# comment was just published, never sees a stale page from their own browser.
+EDGE_BROWSER_MAX_AGE = int(env("EDGE_BROWSER_MAX_AGE", "0"))
 EDGE_SHARED_MAX_AGE = int(env("EDGE_SHARED_MAX_AGE", "3600"))
 # A page with a sponsored slot draws its placement afresh in each window of this many seconds.
 EDGE_ROTATION_SECONDS = int(env("EDGE_ROTATION_SECONDS", "60"))

@@ -45,7 +45,8 @@ def test_a_new_reader_signs_up_and_is_signed_in(browser, submit, live_article, d
     assert response["Location"] == next_url
     page = browser.get(live_article.get_absolute_url()).content.decode()
     assert "Nova Reader" in page  # the header names the signed-in reader
-    assert 'name="notify_replies"' in page
+    compose = browser.get(f"/comments/post/{live_article.pk}/").content.decode()
+    assert 'name="notify_replies"' in compose  # the signed-in reader's form
 
 
 def test_sign_up_refusals_keep_what_was_typed(browser, submit, db, make_user):
