@@ -272,29 +272,12 @@ def _vary_without_cookie(response) -> None:
 # --- purges ----------------------------------------------------------------------------------
 
 
-class _PurgeBatch:
-    """The keys one transaction purges, sent together once it commits."""
-
-    def __init__(self, keys: set[str]):
-        self.keys = keys
-
-    def __call__(self) -> None:
-        edge_purge_now(self.keys)
-
-
 def edge_purge(keys: Iterable[str], *, using: str | None = None) -> None:
     """Purges every cached page carrying one of `keys` once the current transaction commits
-    (at once outside one). The keys of one transaction go out in one request."""
-    keys = {key for key in keys if key}
-    if not keys:
-        return
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _PurgeBatch):
-                callback.keys.update(keys)
-                return
-    transaction.on_commit(_PurgeBatch(keys), using=using, robust=True)
+    (at once outside one); nothing is sent if it rolls back."""
+    keys = frozenset(key for key in keys if key)
+    if keys:
+        transaction.on_commit(functools.partial(edge_purge_now, keys), using=using, robust=True)
 
 
 def edge_purge_now(keys: Iterable[str]) -> list[str]:
