@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lock format bench
+.PHONY: run test install lock format bench serve-cached
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Production's shape on loopback (deploy/): two gunicorn app servers behind nginx and Varnish.
+# Needs Debian's varnish, varnish-modules and nginx.
+serve-cached: install
+	$(BIN)/python deploy/serve_cached.py
 
 # The article page against a bare Django view, served by gunicorn on loopback.
 bench: install
