@@ -75,6 +75,41 @@ def test_guests_are_asked_to_sign_in_when_the_setting_is_off(client, article, se
     assert not Comment.objects.exists()
 
 
+def test_with_guests_off_the_compose_page_asks_a_guest_to_sign_in(client, article, settings):
+    settings.COMMENTS_ALLOW_GUESTS = False
+
+    page = client.get(post_url(article))
+
+    assert page.status_code == 200
+    assert "Sign in</a> or <a" in page.content.decode()
+    assert 'name="body"' not in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_with_guests_on_a_guest_comments_from_the_compose_page_without_javascript(
+    browser_client, submit, article
+):
+    """The article page links to the compose page; its plain form posts (no script at all)."""
+    page = browser_client.get(article.get_absolute_url()).content.decode()
+    assert f'href="{post_url(article)}">Join the discussion' in page
+    assert "<script" not in page.split('id="comments"')[1]
+
+    response = submit(
+        browser_client,
+        post_url(article),
+        post_url(article),
+        {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.get().guest_name == "Gail Guest"
+
+
+@pytest.mark.parametrize("reply", ["abc", "99999999", "-1"])
+def test_a_reply_to_a_malformed_or_unknown_comment_is_not_found(client, article, reply):
+    assert client.get(post_url(article), {"reply": reply}).status_code == 404
+
+
 def test_a_guest_must_give_a_name_and_an_email_and_keeps_the_text(browser_client, submit, article):
     response = submit(browser_client, post_url(article), post_url(article), {"body": BODY})
 
