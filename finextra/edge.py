@@ -231,7 +231,9 @@ class EdgeCacheMiddleware:
             request, etag=validators.etag, last_modified=validators.last_modified
         )
         if not_modified is not None:
-            request._edge_not_modified = True
+            # 304, or 412 for a failed If-Match (kept by nobody).
+            request._edge_not_modified = not_modified.status_code == 304
+            request._edge_shared = request._edge_not_modified
         return not_modified
 
     def _shared(self, request, response):
