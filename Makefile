@@ -36,7 +36,8 @@ test: install
 serve-cached: install
 	$(BIN)/python deploy/serve_cached.py
 
-# The article page against a bare Django view, served by gunicorn on loopback.
+# The article, home and channel pages against a bare Django view under gunicorn, then through
+# Varnish and beside nginx serving the same HTML (benchmarks/README.md).
 bench: install
 	$(BIN)/python benchmarks/article_page.py
 

@@ -12,12 +12,17 @@ requests per second of each:
     bare      /bench/bare/             HttpResponse("ok") behind the project's middleware
     article   /news/<id>/<slug>/       the seed article, as an anonymous reader sees it
     home      /                        the home page (shown, not judged)
+    channel   /channels/<slug>/        the seed article's channel (shown, not judged)
+
+Then (benchmarks/edge.py, unless --no-proxy) the article, home and channel pages through
+deploy/'s stack (Varnish -> nginx -> gunicorn) and from nginx serving the same HTML as files,
+and, with REDIS_URL, the seconds until each change shows through the proxy.
 
 It then counts the SQL queries of the article page for an anonymous reader (the Django test
 client in this process, on the same database, once the caches a running server keeps are warm).
 
 The bar (DESIGN.md): the article page serves at least 15% of the bare view's requests per second
-and makes 6 queries or fewer. Exit status: 0 when both hold, 1 when either fails, 2 when the
+and makes 6 queries or fewer; through the proxy it reaches 50% of nginx's figure for the file. Exit status: 0 when both hold, 1 when either fails, 2 when the
 benchmark itself could not run. The server is stopped and the database dropped in every case.
 """
 
