@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -122,7 +123,7 @@ def _compose(request, article, *, signed_in: bool):
         )
     refusal = posting_refusal(article, signed_in=signed_in)
     sent = request.GET.get("sent") == "1"
-    back = f"?next={request.get_full_path()}"
+    back = "?" + urlencode({"next": request.get_full_path()})
     context = {
         "article": article,
         "parent": parent,
