@@ -22,6 +22,8 @@ backend lb {
         .timeout = 2s;
         .window = 5;
         .threshold = 3;
+        # Healthy from the start: otherwise the first seconds after a (re)start are 503s.
+        .initial = 3;
     }
 }
 

@@ -283,7 +283,9 @@ def test_a_publish_through_one_server_purges_the_proxy_for_every_reader(
 
 def test_placement_counts_add_up_across_both_servers(stack, live_article, placement):
     page = Browser().get(stack.proxy_port, live_article.get_absolute_url())
-    beacon = re.search(r'src="(/sponsored/seen/[^"]+\.gif)"', page.text).group(1)
+    found = re.search(r'src="(/sponsored/seen/[^"]+\.gif)"', page.text)
+    assert found, page.text[-3000:]
+    beacon = found.group(1)
 
     for n in range(6):
         port = (stack.app_ports[n % 2], stack.proxy_port)[n % 3 == 2]
