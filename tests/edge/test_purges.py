@@ -206,3 +206,24 @@ def test_a_proxy_that_does_not_answer_loses_nothing(
     story.refresh_from_db()
     assert story.state == "draft"
     assert "Purge of" in caplog.text
+
+
+def test_a_commenter_renamed_or_deleted_purges_the_pages_of_their_comments(
+    purges, story, reader, django_capture_on_commit_callbacks
+):
+    comment_post(article=story, body="Well put.", author=reader)
+    purges.clear()
+    reader.display_name = "Riley R."
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.save()
+    assert sent(purges) == {f"article-{story.pk}"}
+
+    purges.clear()
+    reader.last_login = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.save()  # a sign-in changes nothing readers see
+    assert purges == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.delete()
+    assert sent(purges) == {f"article-{story.pk}"}
