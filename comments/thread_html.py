@@ -92,7 +92,8 @@ class ThreadRenderer:
         if node.can_reply:
             actions.append(
                 format_html(
-                    '<a href="{}?reply={}">Reply<span class="visually-hidden"> to {}</span></a>',
+                    '<a href="{}?reply={}" data-compose>Reply'
+                    '<span class="visually-hidden"> to {}</span></a>',
                     self.compose_url,
                     comment.pk,
                     name,

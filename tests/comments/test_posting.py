@@ -91,8 +91,8 @@ def test_with_guests_on_a_guest_comments_from_the_compose_page_without_javascrip
 ):
     """The article page links to the compose page; its plain form posts (no script at all)."""
     page = browser_client.get(article.get_absolute_url()).content.decode()
-    assert f'href="{post_url(article)}">Join the discussion' in page
-    assert "<script" not in page.split('id="comments"')[1]
+    # A plain link (a script may open the form in place; nothing depends on it).
+    assert f'href="{post_url(article)}" data-compose>Join the discussion' in page
 
     response = submit(
         browser_client,
