@@ -239,3 +239,38 @@ def test_a_scheduled_article_caps_how_long_pages_are_kept(
         after = client.get("/", HTTP_IF_NONE_MATCH=nearly["ETag"])
         assert after.status_code == 200
         assert "Results at ten" in after.content.decode()
+
+
+def test_a_placement_ending_by_the_clock_caps_the_pages_showing_its_slot(story, editor, publisher):
+    """Nobody acts when a booking ends: pages with the slot are kept no longer than its end,
+    and the first request after it no longer shows the placement."""
+    from finextra.services import transition
+
+    ends = timezone.now().replace(second=30, microsecond=0) + timedelta(minutes=30)
+    placement = Placement.objects.create(
+        sponsor=Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud"),
+        title="Ends on the half hour",
+        kind=Kind.CONTENT,
+        provenance="sponsored",
+        slot=Slot.ARTICLE_INLINE,
+        target_url="https://example.com/",
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=ends,
+    )
+    transition(obj=placement, move="mark_edited", user=editor)
+    transition(obj=placement, move="publish", user=publisher)
+    client, url = Client(), story.get_absolute_url()
+    # An emptied cache knows no schedule: for its first minute pages are kept 60 s at most;
+    # then the clock sources are asked.
+    first = client.get(url)
+    assert int(re.search(r"s-maxage=(\d+)", first["Cache-Control"]).group(1)) <= 60
+
+    with time_machine.travel(ends - timedelta(seconds=20), tick=False):
+        before = client.get(url)
+    with time_machine.travel(ends + timedelta(seconds=1), tick=False):
+        after = client.get(url)
+
+    assert "Ends on the half hour" in before.content.decode()
+    assert re.search(r"s-maxage=(\d+)", before["Cache-Control"]).group(1) == "20"
+    assert "Ends on the half hour" not in after.content.decode()
+    assert after["ETag"] != before["ETag"]
