@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lock format bench serve-cached
+.PHONY: run test install lock format bench drill serve-cached
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ serve-cached: install
 # Varnish and beside nginx serving the same HTML (benchmarks/README.md).
 bench: install
 	$(BIN)/python benchmarks/article_page.py
+
+# The fault drill: its own PostgreSQL and Redis, stopped, paused and restarted under load, and a
+# full media folder (run as root; see benchmarks/drill.py and the README's figures).
+drill: install
+	$(BIN)/python benchmarks/drill.py
 
 # Re-pin every dependency from pyproject.toml (needs network access to PyPI).
 lock: install

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from .media import MediaErrorsAsFormErrors
 from .models import Revision, TransitionLog, User
 from .redirects import redirect_check, redirect_save
 from .services import (
@@ -200,7 +201,7 @@ class PreviewLinkForm(forms.Form):
     revision = forms.IntegerField(required=False)
 
 
-class EditorialAdmin(admin.ModelAdmin):
+class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
     """The desk for an editorial model: its state, the moves the user may make, its history,
     its revisions and its preview links.
 

@@ -10,6 +10,7 @@ class FinextraConfig(AppConfig):
         from django.contrib.flatpages.models import FlatPage
         from django.db.models.signals import post_delete, post_save
 
+        from . import checks  # noqa: F401  (registers the production profile's checks)
         from .edge import flatpages_purge
         from .pages import sync_site
         from .roles import EDITOR, PUBLISHER, grant, sync_roles
