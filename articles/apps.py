@@ -6,12 +6,14 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from finextra import edge as finextra_edge
-        from finextra import roles, workflow
+        from finextra import queues, roles, workflow
 
         from . import edge, signals  # noqa: F401
+        from . import queues as desk_queues
         from .models import Article
 
         workflow.register(Article)
+        queues.register(*desk_queues.QUEUES)
         edge.connect()
         finextra_edge.clock_source_register(edge.next_scheduled_article)
         reading = ("articles.view_channel", "articles.view_author", "articles.view_tag")

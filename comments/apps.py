@@ -6,12 +6,14 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from finextra import roles, workflow
+        from finextra import queues, roles, workflow
 
         from . import edge
+        from . import queues as desk_queues
         from .models import Comment
 
         workflow.register(Comment)
+        queues.register(*desk_queues.QUEUES)
         edge.connect()
         moderating = (
             "comments.view_comment",
