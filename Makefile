@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lock format bench bench-archive drill
+.PHONY: run test install lock format bench bench-archive drill serve-cached
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
-# The article page against a bare Django view, served by gunicorn on loopback.
+# Production's shape on loopback (deploy/): two gunicorn app servers behind nginx and Varnish.
+# Needs Debian's varnish, varnish-modules and nginx.
+serve-cached: install
+	$(BIN)/python deploy/serve_cached.py
+
+# The article, home and channel pages against a bare Django view under gunicorn, then through
+# Varnish and beside nginx serving the same HTML (benchmarks/README.md).
 bench: install
 	$(BIN)/python benchmarks/article_page.py
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from finextra.services import history_record
 from finextra.workflow import State, TransitionRefused
 
+from .edge import article_correction_purge
 from .models import Article
 
 NOTE_MAX_LENGTH = 600
@@ -47,3 +48,4 @@ def correction_publish(*, article: Article, note: str, user) -> None:
             note=note,
         )
     article.corrections, article.revised_at, article.updated_at = corrections, at, at
+    article_correction_purge(article)

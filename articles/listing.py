@@ -75,6 +75,8 @@ class ListingPage:
     number: int
     cards: SafeString
     article_ids: list[int] = field(default_factory=list)
+    # The surrogate keys of what the cards show (articles/edge.py), kept with each card.
+    card_keys: list[str] = field(default_factory=list)
     has_next: bool = False
     # Known when the listing was counted (tag and author pages) and the count is exact.
     total: int | None = None
@@ -118,6 +120,14 @@ def card_version(row: dict, generation: int) -> str:
     return f"{row['version']}.{row['updated_at'].timestamp()}.{generation}.{release()}"
 
 
+def card_keys(article) -> list[str]:
+    """What a card shows, as surrogate keys: its article, channel, sponsor and authors."""
+    keys = [f"article-{article.pk}", f"channel-{article.channel_id}"]
+    if article.sponsor_id:
+        keys.append(f"sponsor-{article.sponsor_id}")
+    return keys + [f"author-{author.pk}" for author in article.authors.all()]
+
+
 def listing_page(ids, *, number: int, total: int | None = None) -> ListingPage:
     """Page `number` of a listing: `ids` are its live articles' ids, newest first
     (`article_ids` or `entry_ids`)."""
@@ -149,15 +159,18 @@ def listing_page(ids, *, number: int, total: int | None = None) -> ListingPage:
         made = {}
         for article in loaded:
             position = missing[article.pk]
-            made[keys[position]] = render_to_string(
+            html = render_to_string(
                 "articles/includes/article_card.html",
                 {"article": article, "lazy": position >= EAGER_CARDS},
             )
+            made[keys[position]] = (html, card_keys(article))
         cache.set_many(made, FRAGMENT_SECONDS)
         found.update(made)
+    cards = [found[key] for key in keys if key in found]
     return ListingPage(
         number=number,
-        cards=mark_safe("".join(found[key] for key in keys if key in found)),
+        cards=mark_safe("".join(html for html, _ in cards)),
+        card_keys=[key for _, keys_shown in cards for key in keys_shown],
         article_ids=[row["pk"] for row in rows],
         has_next=has_next,
         total=total,

@@ -5,8 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from finextra.edge import edge_keys, edge_public
 from finextra.services import preview_link_open, revision_apply
 
+from .edge import article_page_keys
 from .forms import SearchForm
 from .fragments import FRAGMENT_SECONDS, fragment_version
 from .listing import (
@@ -24,12 +26,16 @@ from .search import article_search, results_capped, search_highlight
 
 
 class ListingView(TemplateView):
-    """A page of live articles, newest first (`articles.listing`): subclasses say which."""
+    """A page of live articles, newest first (`articles.listing`): subclasses say which, and
+    which surrogate keys name the listing for the shared cache (`articles/edge.py`)."""
 
     counted = False  # whether the page says how many articles the listing holds
 
     def ids(self):
         return article_ids(Article.objects.live())
+
+    def listing_keys(self) -> tuple[str, ...]:
+        return ("list-home",)
 
     def get_context_data(self, **kwargs):
         ids = self.ids()
@@ -38,6 +44,7 @@ class ListingView(TemplateView):
         page = listing_page(ids, number=number, total=total)
         if number > 1 and not page.article_ids:
             raise Http404("No such page.")
+        edge_keys(self.request, *self.listing_keys(), *page.card_keys)
         return super().get_context_data(page_obj=page, is_paginated=page.has_other_pages, **kwargs)
 
 
@@ -52,6 +59,9 @@ class ChannelView(ListingView):
         self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
         return article_ids(Article.objects.live().filter(channel=self.channel))
 
+    def listing_keys(self):
+        return (f"channel-{self.channel.pk}", f"list-channel-{self.channel.pk}")
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "channel": self.channel}
 
@@ -63,6 +73,9 @@ class TagView(ListingView):
     def ids(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return entry_ids(tag=self.tag)
+
+    def listing_keys(self):
+        return (f"tag-{self.tag.pk}", f"list-tag-{self.tag.pk}")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,6 +93,9 @@ class AuthorView(ListingView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return entry_ids(author=self.author)
 
+    def listing_keys(self):
+        return (f"author-{self.author.pk}", f"list-author-{self.author.pk}")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The tag rule: an author without live work is a 404 (their name and bio may belong to
@@ -89,6 +105,7 @@ class AuthorView(ListingView):
         return {**context, "author": self.author}
 
 
+@edge_public
 def article_detail(request, pk, slug=None):
     try:
         # get(), not first(): no ORDER BY to build for a single row.
@@ -103,14 +120,12 @@ def article_detail(request, pk, slug=None):
         query = request.META.get("QUERY_STRING", "")
         url = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(url, permanent=True)
+    version = fragment_version(article)
+    article_page_keys(request, article, version)
     return render(
         request,
         "articles/article_detail.html",
-        {
-            "article": article,
-            "fragment_version": fragment_version(article),
-            "fragment_seconds": FRAGMENT_SECONDS,
-        },
+        {"article": article, "fragment_version": version, "fragment_seconds": FRAGMENT_SECONDS},
     )
 
 

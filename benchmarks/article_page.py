@@ -12,12 +12,18 @@ requests per second of each:
     bare      /bench/bare/             HttpResponse("ok") behind the project's middleware
     article   /news/<id>/<slug>/       the seed article, as an anonymous reader sees it
     home      /                        the home page (shown, not judged)
+    channel   /channels/<slug>/        the seed article's channel (shown, not judged)
+
+Then (benchmarks/edge.py, unless --no-proxy) the article, home and channel pages through
+deploy/'s stack (Varnish -> nginx -> gunicorn) and from nginx serving the same HTML as files,
+and, with REDIS_URL, the seconds until each change shows through the proxy.
 
 It then counts the SQL queries of the article page for an anonymous reader (the Django test
 client in this process, on the same database, once the caches a running server keeps are warm).
 
 The bar (DESIGN.md): the article page serves at least 15% of the bare view's requests per second
-and makes 6 queries or fewer. Exit status: 0 when both hold, 1 when either fails, 2 when the
+and makes 6 queries or fewer; through the proxy it reaches 50% of nginx's figure for the file.
+Exit status: 0 when all hold, 1 when any fails, 2 when the
 benchmark itself could not run. The server is stopped and the database dropped in every case.
 """
 
@@ -423,6 +429,12 @@ def parse_args(argv=None):
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument(
+        "--no-proxy",
+        dest="proxy",
+        action="store_false",
+        help="skip the runs through Varnish and from nginx's files (ports --port+1..+3)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         metavar="N",
@@ -458,6 +470,7 @@ def measure(args, wrk, db, log) -> dict:
             ("bare", "/bench/bare/"),
             ("article", article.get_absolute_url()),
             ("home", "/"),
+            ("channel", article.channel.get_absolute_url()),
         ]
         queries, cold_queries, captured = count_queries(article)
         from django.db import connections
@@ -491,6 +504,9 @@ def measure(args, wrk, db, log) -> dict:
                     result.server_cpu = cpu_after - cpu_before
                 runs[name].append(result)
         stop_server(server)
+        edge = None
+        if args.proxy:
+            edge = measure_proxy(args, wrk, [u for u in urls if u[0] != "bare"], log)
         profile = profile_article(article, args.profile) if args.profile else ""
     finally:
         stop_server(server)
@@ -503,7 +519,38 @@ def measure(args, wrk, db, log) -> dict:
         "cold_queries": cold_queries,
         "captured": captured,
         "profile": profile,
+        "edge": edge,
     }
+
+
+def measure_proxy(args, wrk, pages, log):
+    """The same pages through Varnish and from nginx's files (benchmarks/edge.py)."""
+    from benchmarks import edge
+
+    if missing := edge.unavailable():
+        print(
+            f"Proxy and nginx runs skipped: {missing} (apt-get install varnish "
+            "varnish-modules nginx).",
+            flush=True,
+        )
+        return None
+    print(
+        "Proxy: deploy/'s stack (Varnish -> nginx -> gunicorn) and nginx serving the same "
+        "HTML from files...",
+        flush=True,
+    )
+
+    def load_url(port, path, seconds):
+        if wrk:
+            return run_wrk(
+                wrk, f"http://{HOST}:{port}{path}", seconds, args.connections, args.threads
+            )
+        return run_python(port, path, seconds, args.connections, args.max_requests)
+
+    try:
+        return edge.measure_edge(args=args, pages=pages, load_url=load_url, log=log)
+    except edge.StackError as error:
+        raise BenchmarkError(f"The proxy stack: {error}") from error
 
 
 def main(argv=None) -> int:
@@ -587,12 +634,80 @@ def main(argv=None) -> int:
             print(f"  {number}. {query['sql']}")
     if not wrk:
         print("Note: measured with the Python client; wrk is steadier (apt-get install wrk).")
+    proxy_ok = report_edge(measured.get("edge"), runs, rps)
 
     if measured["profile"]:
         print()
         print(measured["profile"])
 
-    return 0 if ratio_ok and queries_ok else 1
+    return 0 if ratio_ok and queries_ok and proxy_ok else 1
+
+
+PROXY_TARGET = 50.0  # per cent of nginx serving the same HTML from a file, article page
+
+
+def _summary(results) -> tuple[float, float, float]:
+    return (
+        statistics.median(r.rps for r in results),
+        statistics.median(r.latency_ms.get("p50", 0.0) for r in results),
+        statistics.median(r.latency_ms.get("p99", 0.0) for r in results),
+    )
+
+
+def report_edge(edge, runs, rps) -> bool:
+    """The side-by-side table; True when the article through the proxy reaches the target (or
+    the proxy runs were skipped)."""
+    if edge is None:
+        return True
+    edge_runs = edge["runs"]
+    print()
+    print(
+        f"  {'page':8} {'where':22} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'% of nginx file':>15} {'% of bare':>9}"
+    )
+    bare_rps, bare_p50, bare_p99 = _summary(runs["bare"])
+    print(
+        f"  {'(floor)':8} {'bare Django view':22} {bare_rps:9.1f} {bare_p50:7.2f} {bare_p99:7.2f}"
+    )
+    ratio_ok = True
+    for name in ("article", "home", "channel"):
+        static = _summary(edge_runs[("static", name)])
+        rows = [
+            ("direct to gunicorn", _summary(runs[name])),
+            ("through the proxy", _summary(edge_runs[("proxy", name)])),
+            ("nginx, the HTML file", static),
+        ]
+        for where, (page_rps, p50, p99) in rows:
+            of_static = 100 * page_rps / static[0] if static[0] else 0.0
+            of_bare = 100 * page_rps / bare_rps if bare_rps else 0.0
+            print(
+                f"  {name:8} {where:22} {page_rps:9.1f} {p50:7.2f} {p99:7.2f} "
+                f"{of_static:14.1f}% {of_bare:8.1f}%"
+            )
+        if name == "article":
+            article_proxy = rows[1][1][0]
+            share = 100 * article_proxy / static[0] if static[0] else 0.0
+            ratio_ok = share >= PROXY_TARGET
+    print(
+        f"Article through the proxy: {share:.1f}% of nginx serving the same HTML from a file "
+        f"(target >= {PROXY_TARGET:g}%): {'OK' if ratio_ok else 'FAIL'}"
+    )
+    freshness = edge["freshness"]
+    if freshness is None:
+        print(
+            "Freshness through the proxy: not measured (set REDIS_URL: the app servers and "
+            "the benchmark must share the cache)."
+        )
+    else:
+        print(
+            "Seconds until an anonymous reader behind the proxy sees each change "
+            f"(target <= {2:g} s):"
+        )
+        for label, seconds in freshness:
+            shown = f"{seconds:.3f} s" if seconds is not None else "not within 10 s"
+            print(f"  {label:42} {shown}")
+        ratio_ok = ratio_ok and all(s is not None and s <= 2 for _, s in freshness)
+    return ratio_ok
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from finextra import queues, roles, workflow
 
+        from . import edge
         from . import queues as desk_queues
         from .models import Comment
 
         workflow.register(Comment)
         queues.register(*desk_queues.QUEUES)
+        edge.connect()
         moderating = (
             "comments.view_comment",
             "comments.change_comment",

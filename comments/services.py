@@ -17,6 +17,7 @@ from articles.models import Article
 from finextra.services import history_record, transition
 from finextra.workflow import State, TransitionRefused
 
+from .edge import comment_purge
 from .models import Comment, Report
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -212,6 +213,7 @@ def comment_set_pick(*, comment: Comment, user, pick: bool) -> None:
         raise CommentRefused("Only a published top-level comment can be an editor's pick.")
     Comment.objects.filter(pk=comment.pk).update(editors_pick=pick)
     comment.editors_pick = pick
+    comment_purge(comment)  # picks lead the thread readers see
 
 
 def comment_report(*, comment: Comment, reporter, reason: str, details: str = "") -> Report:

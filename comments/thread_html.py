@@ -26,10 +26,9 @@ def _when(moment) -> str:
 
 
 class ThreadRenderer:
-    def __init__(self, *, page_query: str, reply_node: Node | None, reply_form_html: str):
-        self.page_query = page_query
-        self.reply_node = reply_node
-        self.reply_form_html = reply_form_html
+    def __init__(self, *, compose_url: str):
+        # Replies are written on the compose page (never cached): the thread stays shareable.
+        self.compose_url = compose_url
         self.permalink = _url_for("comments:permalink")
         self.edit = _url_for("comments:edit")
         self.delete = _url_for("comments:delete")
@@ -60,16 +59,6 @@ class ThreadRenderer:
             parts.append('<p class="tombstone">Comment removed</p>')
         else:
             parts.append(self._card(node))
-        if self.reply_node is node:
-            parts.append(
-                format_html(
-                    '<div class="comment-compose comment-reply-form" id="reply-{}">'
-                    "<h3>Reply to <bdi>{}</bdi></h3>{}</div>",
-                    comment.pk,
-                    comment.author_name,
-                    self.reply_form_html,
-                )
-            )
         if node.children:
             self._list(node.children, parts, css_class="comment-replies")
         parts.append("</li>")
@@ -103,10 +92,9 @@ class ThreadRenderer:
         if node.can_reply:
             actions.append(
                 format_html(
-                    '<a href="?{}reply={}#reply-{}">Reply<span class="visually-hidden"> to {}'
-                    "</span></a>",
-                    self.page_query,
-                    comment.pk,
+                    '<a href="{}?reply={}" data-compose>Reply'
+                    '<span class="visually-hidden"> to {}</span></a>',
+                    self.compose_url,
                     comment.pk,
                     name,
                 )

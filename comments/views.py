@@ -4,15 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from finextra.net import client_ip
+from finextra.templatetags.links import link_url
 
 from .abuse import posting_rate_limited, stamp_problem
 from .forms import CommentEditForm, ReportForm
 from .models import Comment
 from .services import (
+    SIGN_IN_TO_COMMENT,
     CommentRefused,
     comment_edit,
     comment_for_unsubscribe,
@@ -21,6 +26,7 @@ from .services import (
     comment_report,
     comment_unsubscribe,
     ip_hash,
+    posting_refusal,
 )
 from .templatetags.comments import comment_form, stamp_scope
 from .threads import page_url_for
@@ -40,12 +46,17 @@ def _refused(request, *, article, form, parent=None, status=400):
     )
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def post(request, article_pk):
-    """Post a comment or reply, then redirect (post/redirect/get) to it, or to the article
-    with a notice that it awaits moderation. A refused post shows the form again, text kept."""
+    """The compose page: GET shows the comment form (`?reply=<id>`: the reply form), POST posts,
+    then redirects (post/redirect/get) to the comment, or back here with a notice that it awaits
+    moderation. A refused post shows the form again, text kept. Never cached: the form carries
+    the reader's CSRF token and a signed timestamp, which the article page does not."""
     article = get_object_or_404(Article.objects.live(), pk=article_pk)
     signed_in = request.user.is_authenticated
+    if request.method != "POST":
+        return _compose(request, article, signed_in=signed_in)
     form = comment_form(article, guest=not signed_in, data=request.POST)
     parent = None
     if form.is_valid():
@@ -97,12 +108,37 @@ def post(request, article_pk):
             request, "Thank you. Your comment is awaiting moderation: only you can see it for now."
         )
         return redirect(page_url_for(comment, viewer=request.user))
-    messages.info(
-        request,
-        "Thank you. Your comment is awaiting moderation and will appear once a moderator has "
-        "approved it.",
-    )
-    return redirect(f"{article.get_absolute_url()}#comments")
+    # A guest lands on the compose page's "awaiting moderation" state (never cached).
+    return redirect(reverse("comments:post", kwargs={"article_pk": article.pk}) + "?sent=1")
+
+
+def _compose(request, article, *, signed_in: bool):
+    parent = None
+    reply = request.GET.get("reply")
+    if reply is not None:
+        if not reply.isdigit() or len(reply) > 18:
+            raise Http404("No such comment.")
+        parent = get_object_or_404(
+            Comment.objects.visible().select_related("author"), pk=reply, article=article
+        )
+    refusal = posting_refusal(article, signed_in=signed_in)
+    sent = request.GET.get("sent") == "1"
+    back = "?" + urlencode({"next": request.get_full_path()})
+    context = {
+        "article": article,
+        "parent": parent,
+        "refusal": refusal,
+        "needs_sign_in": refusal == SIGN_IN_TO_COMMENT,
+        "guest": not signed_in,
+        "sent": sent,
+        "form": None
+        if refusal or sent
+        else comment_form(article, guest=not signed_in, parent=parent),
+        "post_url": reverse("comments:post", kwargs={"article_pk": article.pk}),
+        "login_url": link_url(settings.LOGIN_URL) + back,
+        "signup_url": link_url("comments:signup") + back,
+    }
+    return render(request, "comments/compose.html", context)
 
 
 def permalink(request, pk):

@@ -108,6 +108,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "finextra.middleware.ServiceUnavailableMiddleware",
+    # Above the session: public pages for a reader with no session are kept by shared caches
+    # (finextra/edge.py); everything else is private, no-store.
+    "finextra.edge.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -431,6 +434,19 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
+
+# HTTP caching at the edge (finextra/edge.py, deploy/): public pages for readers with no session.
+# Seconds a browser, and a shared cache (the proxy, a CDN), may keep a public page; purges on
+# every change keep the shared copy right, so it may be long. Browsers keep their copy but ask
+# again each time by default (the proxy answers 304): a reader who just signed in, or whose
+# comment was just published, never sees a stale page from their own browser.
+EDGE_BROWSER_MAX_AGE = int(env("EDGE_BROWSER_MAX_AGE", "0"))
+EDGE_SHARED_MAX_AGE = int(env("EDGE_SHARED_MAX_AGE", "3600"))
+# A page with a sponsored slot draws its placement afresh in each window of this many seconds.
+EDGE_ROTATION_SECONDS = int(env("EDGE_ROTATION_SECONDS", "60"))
+# The proxies purged after each change (e.g. http://127.0.0.1:6081/); none: no purge is sent.
+EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS")
+EDGE_PURGE_TIMEOUT = float(env("EDGE_PURGE_TIMEOUT", "2"))
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
 from .csp import csp_report
+from .edge import edge_keys, edge_public
 from .pages import PAGES
 from .schedule import calendar_view
 
@@ -20,9 +21,17 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
+
+
+@edge_public
+def flatpage(request, url):
+    edge_keys(request, "flatpages")
+    return flatpages.flatpage(request, url)
+
+
 # The site's own pages, edited in the admin (flatpages); named for the footer's links.
 urlpatterns += [
-    path(url.lstrip("/"), flatpages.flatpage, {"url": url}, name=url.strip("/")) for url, _ in PAGES
+    path(url.lstrip("/"), flatpage, {"url": url}, name=url.strip("/")) for url, _ in PAGES
 ]
 
 if settings.DEBUG:

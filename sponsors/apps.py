@@ -5,14 +5,17 @@ class SponsorsConfig(AppConfig):
     name = "sponsors"
 
     def ready(self):
+        from finextra import edge as finextra_edge
         from finextra import queues, roles, workflow
 
+        from . import edge, signals  # noqa: F401
         from . import queues as desk_queues
-        from . import signals  # noqa: F401
         from .models import Placement
 
         workflow.register(Placement)
         queues.register(*desk_queues.QUEUES)
+        edge.connect()
+        finextra_edge.clock_source_register(edge.next_placement_change)
         reading = ("sponsors.view_placement", "sponsors.view_sponsor")
         roles.grant(
             roles.COMMERCIAL,

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from articles.provenance import PAID_PROVENANCES
+from finextra.edge import edge_keys, edge_public
 
 from . import counting
 from .models import Placement
@@ -23,6 +24,7 @@ def _uncached(response):
     return response
 
 
+@edge_public
 @require_safe
 def disclosure(request):
     """Every live placement and sponsored article: who is behind it, who paid, when, where."""
@@ -38,17 +40,20 @@ def disclosure(request):
         .select_related("channel", "sponsor")
         .order_by("-published_at", "-id")
     )
+    edge_keys(request, "sponsored")
     return render(
         request, "sponsors/disclosure.html", {"placements": placements, "articles": articles}
     )
 
 
+@edge_public
 @require_safe
 def about(request, pk):
     """ "About this": who a placement is shown for, who paid, and why it is where it is."""
     placement = get_object_or_404(
         Placement.objects.live().select_related("sponsor", "shown_for", "paid_by"), pk=pk
     )
+    edge_keys(request, f"placement-{placement.pk}", f"sponsor-{placement.sponsor_id}")
     return render(request, "sponsors/about.html", {"placement": placement})
 
 

@@ -1,6 +1,7 @@
 """Test settings: the real settings, with HTTPS off and a fast password hasher."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DJANGO_HTTPS", "0")
@@ -14,7 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-MEDIA_ROOT = BASE_DIR / "media" / "tests"  # noqa: F405
+# TEST_MEDIA_ROOT: the folder app servers started by a test share (tests/edge).
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", BASE_DIR / "media" / "tests"))  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files straight from the app folders: tests never run collectstatic.
 STATIC_ROOT = None

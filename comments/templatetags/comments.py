@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -48,7 +47,10 @@ def comment_form(article, *, guest: bool, parent=None, data=None, auto_id="id_%s
 
 @register.inclusion_tag("comments/comment_section.html", takes_context=True)
 def comment_section(context, article):
-    """Item 9: "Comments: (N)", the thread or the empty state, the form or a sign-in prompt.
+    """Item 9: "Comments: (N)", the thread or the empty state, and a link to the compose page
+    ("Join the discussion") or a sign-in prompt. The forms, with their CSRF token and signed
+    timestamp, live on the compose page (never cached), so this part is the same for every
+    anonymous reader and the page may be kept by a shared cache.
 
     Two queries for the thread however long it is (none for an anonymous reader when there
     are no comments at all); the count is the article's own `comment_count`.
@@ -67,39 +69,12 @@ def comment_section(context, article):
     if article.comment_count or signed_in:
         page = load_page(article=article, viewer=user, after=after, before=before)
     refusal = posting_refusal(article, signed_in=signed_in)
-    guest = not signed_in
-    reply_to = query.get("reply", "")
-    reply_to = int(reply_to) if reply_to.isdigit() and len(reply_to) < 19 else None
-    page_query = f"after={after}&" if after else (f"before={before}&" if before else "")
-    reply_node = None
-    if page is not None:
-        _set_permissions(page, user=user if signed_in else None, refusal=refusal)
-        reply_node = page.by_id.get(reply_to) if reply_to is not None else None
-        if reply_node is not None and not reply_node.can_reply:
-            reply_node = None
-    reply_form = (
-        comment_form(article, guest=guest, parent=reply_node.comment, auto_id="reply_%s")
-        if reply_node is not None
-        else None
-    )
-    post_url = reverse("comments:post", kwargs={"article_pk": article.pk})
+    compose_url = reverse("comments:post", kwargs={"article_pk": article.pk})
     back_here = f"?next={article.get_absolute_url()}%23comments"
     thread_html = ""
     if page is not None and page.nodes:
-        reply_form_html = ""
-        if reply_form is not None:
-            reply_form_html = render_to_string(
-                "comments/includes/form.html",
-                {
-                    "form": reply_form,
-                    "post_url": post_url,
-                    "submit": "Post reply",
-                    "csrf_token": context.get("csrf_token"),
-                },
-            )
-        thread_html = ThreadRenderer(
-            page_query=page_query, reply_node=reply_node, reply_form_html=reply_form_html
-        ).render(page.nodes)
+        _set_permissions(page, user=user if signed_in else None, refusal=refusal)
+        thread_html = ThreadRenderer(compose_url=compose_url).render(page.nodes)
     result.update(
         page=page,
         nodes=page.nodes if page is not None else [],
@@ -107,14 +82,9 @@ def comment_section(context, article):
         closed=article.comment_mode == Article.CommentMode.CLOSED,
         refusal=refusal,
         needs_sign_in=refusal == SIGN_IN_TO_COMMENT,
-        signed_in=signed_in,
-        guest=guest,
-        page_query=page_query,
-        post_url=post_url,
+        compose_url=compose_url,
         login_url=link_url(settings.LOGIN_URL) + back_here,
         signup_url=link_url("comments:signup") + back_here,
-        form=None if refusal else comment_form(article, guest=guest),
-        csrf_token=context.get("csrf_token"),
     )
     return result
 

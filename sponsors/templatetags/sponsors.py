@@ -1,6 +1,7 @@
 from django import template
 
 from articles.models import Article, Channel
+from finextra.edge import edge_keys, rotation_source
 
 from ..models import Slot
 from ..selection import placement_choose, placements_for_page
@@ -24,7 +25,9 @@ def placement(context, slot, page_object=None):
         raise template.TemplateSyntaxError(f"Unknown placement slot {slot!r}.")
     request = context.get("request")
     candidates = placements_for_page(request, _channel_of(page_object)).get(slot, [])
-    chosen = placement_choose(candidates)
+    # A page a shared cache keeps draws once per rotation window (README, "Production").
+    chosen = placement_choose(candidates, source=rotation_source(request, slot))
+    edge_keys(request, f"slot-{slot}", *([f"placement-{chosen.pk}"] if chosen else []))
     if chosen is None:
         return ""
     # Whoever opens a preview is not a reader of the page: nothing on it is counted.

@@ -72,7 +72,8 @@ def test_a_new_reader_confirms_their_address_and_is_signed_in(
     assert User.objects.get(pk=account.pk).is_active
     page = browser.get(live_article.get_absolute_url()).content.decode()
     assert "Nova Reader" in page  # the header names the signed-in reader
-    assert 'name="notify_replies"' in page
+    compose = browser.get(f"/comments/post/{live_article.pk}/").content.decode()
+    assert 'name="notify_replies"' in compose  # the signed-in reader's form
     # The link is spent.
     assert browser.get(link.group(1)).status_code == 404
 

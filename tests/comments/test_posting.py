@@ -24,7 +24,7 @@ def article(live_article):
 
 
 def test_a_signed_in_reader_comments_and_lands_on_their_comment(signed_in, submit, article):
-    response = submit(signed_in, article.get_absolute_url(), post_url(article), {"body": BODY})
+    response = submit(signed_in, post_url(article), post_url(article), {"body": BODY})
 
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -42,18 +42,23 @@ def test_a_guest_comment_waits_for_moderation_and_the_guest_is_told(
 ):
     response = submit(
         browser_client,
-        article.get_absolute_url(),
+        post_url(article),
         post_url(article),
         {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert response["Location"] == f"{post_url(article)}?sent=1"
     comment = Comment.objects.get()
     assert comment.state == State.DRAFT
     assert comment.guest_email == "gail@example.com"
-    page = browser_client.get(response["Location"]).content.decode()
-    assert "awaiting moderation" in page
+    landing = browser_client.get(response["Location"])
+    confirmation = landing.content.decode()
+    # The confirmation is the page's heading, on a page never cached, with the way back.
+    assert "no-store" in landing["Cache-Control"]
+    assert "awaiting moderation" in confirmation.split("</h1>")[1].split("</p>")[1]
+    assert f'href="{article.get_absolute_url()}#comments">Back to the article' in confirmation
+    page = browser_client.get(article.get_absolute_url()).content.decode()
     assert BODY not in page
     assert "Comments: (0)" in page
 
@@ -70,8 +75,43 @@ def test_guests_are_asked_to_sign_in_when_the_setting_is_off(client, article, se
     assert not Comment.objects.exists()
 
 
+def test_with_guests_off_the_compose_page_asks_a_guest_to_sign_in(client, article, settings):
+    settings.COMMENTS_ALLOW_GUESTS = False
+
+    page = client.get(post_url(article))
+
+    assert page.status_code == 200
+    assert "Sign in</a> or <a" in page.content.decode()
+    assert 'name="body"' not in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_with_guests_on_a_guest_comments_from_the_compose_page_without_javascript(
+    browser_client, submit, article
+):
+    """The article page links to the compose page; its plain form posts (no script at all)."""
+    page = browser_client.get(article.get_absolute_url()).content.decode()
+    # A plain link (a script may open the form in place; nothing depends on it).
+    assert f'href="{post_url(article)}" data-compose>Join the discussion' in page
+
+    response = submit(
+        browser_client,
+        post_url(article),
+        post_url(article),
+        {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.get().guest_name == "Gail Guest"
+
+
+@pytest.mark.parametrize("reply", ["abc", "99999999", "-1"])
+def test_a_reply_to_a_malformed_or_unknown_comment_is_not_found(client, article, reply):
+    assert client.get(post_url(article), {"reply": reply}).status_code == 404
+
+
 def test_a_guest_must_give_a_name_and_an_email_and_keeps_the_text(browser_client, submit, article):
-    response = submit(browser_client, article.get_absolute_url(), post_url(article), {"body": BODY})
+    response = submit(browser_client, post_url(article), post_url(article), {"body": BODY})
 
     assert response.status_code == 400
     assert BODY in response.content.decode()
@@ -84,7 +124,7 @@ def test_on_a_premoderated_article_a_readers_comment_waits_and_only_they_see_it(
 ):
     Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.PREMODERATED)
 
-    response = submit(signed_in, article.get_absolute_url(), post_url(article), {"body": BODY})
+    response = submit(signed_in, post_url(article), post_url(article), {"body": BODY})
 
     comment = Comment.objects.get()
     assert comment.state == State.DRAFT
@@ -99,7 +139,7 @@ def test_closed_comments_show_the_thread_and_refuse_new_posts(
     signed_in, article, post_comment, reader
 ):
     post_comment(article, "Said before closing.", author=reader)
-    page = signed_in.get(article.get_absolute_url()).content.decode()
+    page = signed_in.get(post_url(article)).content.decode()
     fields = form_fields(page, post_url(article))
     Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.CLOSED)
 
@@ -117,7 +157,7 @@ def test_closed_comments_show_the_thread_and_refuse_new_posts(
 
 def test_hidden_comments_show_nothing_and_refuse_posts(signed_in, article, post_comment, reader):
     post_comment(article, "Hidden away.", author=reader)
-    page = signed_in.get(article.get_absolute_url()).content.decode()
+    page = signed_in.get(post_url(article)).content.decode()
     fields = form_fields(page, post_url(article))
     Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.HIDDEN)
 
@@ -134,7 +174,7 @@ def test_hidden_comments_show_nothing_and_refuse_posts(signed_in, article, post_
 def test_a_body_over_4000_characters_is_refused_with_the_text_kept(signed_in, submit, article):
     body = "x" * 4001
 
-    response = submit(signed_in, article.get_absolute_url(), post_url(article), {"body": body})
+    response = submit(signed_in, post_url(article), post_url(article), {"body": body})
 
     content = response.content.decode()
     assert response.status_code == 400
@@ -147,13 +187,13 @@ def test_exactly_4000_characters_with_browser_line_breaks_is_accepted(signed_in,
     # Browsers send a line break as CRLF; it counts as one character, as the textarea shows.
     body = ("y" * 99 + "\r\n") * 40
 
-    submit(signed_in, article.get_absolute_url(), post_url(article), {"body": body})
+    submit(signed_in, post_url(article), post_url(article), {"body": body})
 
     assert len(Comment.objects.get().body) == 3999
 
 
 def test_the_limit_is_shown_beside_the_field(client, article):
-    page = client.get(article.get_absolute_url()).content.decode()
+    page = client.get(post_url(article)).content.decode()
 
     assert "Plain text, up to 4,000 characters." in page
     assert 'maxlength="4000"' in page
@@ -161,16 +201,14 @@ def test_the_limit_is_shown_beside_the_field(client, article):
 
 
 def test_an_empty_body_is_refused_with_a_clear_message(signed_in, submit, article):
-    response = submit(signed_in, article.get_absolute_url(), post_url(article), {"body": "   "})
+    response = submit(signed_in, post_url(article), post_url(article), {"body": "   "})
 
     assert response.status_code == 400
     assert "Write your comment before sending it." in response.content.decode()
 
 
 def test_a_nul_byte_is_refused_with_a_clear_message_and_the_rest_kept(signed_in, submit, article):
-    response = submit(
-        signed_in, article.get_absolute_url(), post_url(article), {"body": "before\x00after"}
-    )
+    response = submit(signed_in, post_url(article), post_url(article), {"body": "before\x00after"})
 
     content = response.content.decode()
     assert response.status_code == 400
@@ -182,7 +220,7 @@ def test_a_nul_byte_is_refused_with_a_clear_message_and_the_rest_kept(signed_in,
 def test_the_honeypot_field_filled_in_is_refused(signed_in, submit, article):
     response = submit(
         signed_in,
-        article.get_absolute_url(),
+        post_url(article),
         post_url(article),
         {"body": BODY, "website": "http://spam.example"},
     )
@@ -195,7 +233,7 @@ def test_the_honeypot_field_filled_in_is_refused(signed_in, submit, article):
 def test_a_post_sooner_than_a_person_types_is_refused(signed_in, submit, article, settings):
     settings.COMMENTS_FORM_MIN_SECONDS = 3
 
-    response = submit(signed_in, article.get_absolute_url(), post_url(article), {"body": BODY})
+    response = submit(signed_in, post_url(article), post_url(article), {"body": BODY})
 
     assert response.status_code == 400
     assert "faster than a person types" in response.content.decode()
@@ -204,7 +242,7 @@ def test_a_post_sooner_than_a_person_types_is_refused(signed_in, submit, article
 
 
 def test_a_form_open_too_long_is_refused_with_the_text_kept(signed_in, article, time_machine):
-    page = signed_in.get(article.get_absolute_url()).content.decode()
+    page = signed_in.get(post_url(article)).content.decode()
     fields = form_fields(page, post_url(article))
     time_machine.move_to(timezone.now() + timedelta(hours=13))
 
@@ -217,7 +255,7 @@ def test_a_form_open_too_long_is_refused_with_the_text_kept(signed_in, article, 
 
 @pytest.mark.parametrize("stamp", ["", "forged:value:here", "article-1:1abc:xyz"])
 def test_a_missing_or_forged_timestamp_is_refused(signed_in, article, stamp):
-    page = signed_in.get(article.get_absolute_url()).content.decode()
+    page = signed_in.get(post_url(article)).content.decode()
     fields = form_fields(page, post_url(article))
 
     response = signed_in.post(post_url(article), {**fields, "body": BODY, "stamp": stamp})
@@ -235,9 +273,7 @@ def test_a_timestamp_from_another_articles_form_is_refused(
     other = make_article()
     transition(obj=other, move="mark_edited", user=editor)
     transition(obj=other, move="publish", user=publisher)
-    other_fields = form_fields(
-        signed_in.get(other.get_absolute_url()).content.decode(), post_url(other)
-    )
+    other_fields = form_fields(signed_in.get(post_url(other)).content.decode(), post_url(other))
 
     response = signed_in.post(post_url(article), {**other_fields, "body": BODY})
 
@@ -247,7 +283,7 @@ def test_a_timestamp_from_another_articles_form_is_refused(
 
 def test_the_post_needs_the_csrf_token(browser_client, article, reader):
     browser_client.force_login(reader)
-    page = browser_client.get(article.get_absolute_url()).content.decode()
+    page = browser_client.get(post_url(article)).content.decode()
     fields = form_fields(page, post_url(article))
     del fields["csrfmiddlewaretoken"]
 
@@ -257,10 +293,12 @@ def test_the_post_needs_the_csrf_token(browser_client, article, reader):
     assert not Comment.objects.exists()
 
 
-def test_a_get_on_the_post_address_changes_nothing(signed_in, article):
+def test_a_get_on_the_post_address_shows_the_form_and_changes_nothing(signed_in, article):
     response = signed_in.get(post_url(article), {"body": BODY})
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert 'name="body"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert not Comment.objects.exists()
 
 
@@ -283,11 +321,9 @@ def test_posting_faster_than_the_account_limit_is_refused_with_the_text_kept(
 ):
     settings.COMMENTS_RATE_PER_ACCOUNT = (2, 600)
     for n in range(2):
-        submit(signed_in, article.get_absolute_url(), post_url(article), {"body": f"Post {n}"})
+        submit(signed_in, post_url(article), post_url(article), {"body": f"Post {n}"})
 
-    response = submit(
-        signed_in, article.get_absolute_url(), post_url(article), {"body": "One too many"}
-    )
+    response = submit(signed_in, post_url(article), post_url(article), {"body": "One too many"})
 
     assert response.status_code == 429
     assert "faster than we allow" in response.content.decode()
@@ -303,9 +339,7 @@ def test_posting_faster_than_the_address_limit_is_refused_across_accounts(
     for n in range(4):
         client = Client(enforce_csrf_checks=True)
         client.force_login(make_user(f"reader{n}"))
-        response = submit(
-            client, article.get_absolute_url(), post_url(article), {"body": f"From {n}"}
-        )
+        response = submit(client, post_url(article), post_url(article), {"body": f"From {n}"})
         statuses.append(response.status_code)
 
     assert statuses == [302, 302, 302, 429]
@@ -315,7 +349,7 @@ def test_posting_faster_than_the_address_limit_is_refused_across_accounts(
 def test_the_address_is_stored_only_as_a_keyed_hash(signed_in, submit, article):
     submit(
         signed_in,
-        article.get_absolute_url(),
+        post_url(article),
         post_url(article),
         {"body": BODY},
         REMOTE_ADDR="203.0.113.9",
@@ -330,15 +364,16 @@ def test_the_address_is_stored_only_as_a_keyed_hash(signed_in, submit, article):
 # Replies.
 
 
-def test_a_reply_form_opens_in_place_without_javascript_and_the_reply_nests(
+def test_a_reply_form_opens_on_its_own_page_without_javascript_and_the_reply_nests(
     signed_in, article, post_comment, other_reader
 ):
     parent = post_comment(article, "The first word.", author=other_reader)
 
     page = signed_in.get(article.get_absolute_url()).content.decode()
-    reply_link = f"?reply={parent.pk}#reply-{parent.pk}"
-    assert reply_link in page
-    page = signed_in.get(article.get_absolute_url(), {"reply": parent.pk}).content.decode()
+    reply_link = f"{post_url(article)}?reply={parent.pk}"
+    assert f'href="{reply_link}"' in page
+    page = signed_in.get(reply_link).content.decode()
+    assert "The first word." in page  # what is being answered, quoted above the form
     reply_fields = next(
         form["fields"] for form in forms_on(page) if form["fields"].get("parent") == str(parent.pk)
     )
@@ -362,9 +397,7 @@ def test_a_reply_to_a_comment_on_another_article_is_refused(
     transition(obj=other, move="mark_edited", user=editor)
     transition(obj=other, move="publish", user=publisher)
     elsewhere = post_comment(other, "On another article.", author=other_reader)
-    fields = form_fields(
-        signed_in.get(article.get_absolute_url()).content.decode(), post_url(article)
-    )
+    fields = form_fields(signed_in.get(post_url(article)).content.decode(), post_url(article))
 
     response = signed_in.post(
         post_url(article), {**fields, "body": "Misdirected.", "parent": elsewhere.pk}
@@ -382,9 +415,7 @@ def test_a_reply_to_a_removed_comment_is_refused(
     from comments.services import comment_remove
 
     parent = post_comment(article, "Soon removed.", author=other_reader)
-    fields = form_fields(
-        signed_in.get(article.get_absolute_url()).content.decode(), post_url(article)
-    )
+    fields = form_fields(signed_in.get(post_url(article)).content.decode(), post_url(article))
     comment_remove(comment=parent, user=moderator)
 
     response = signed_in.post(
@@ -397,9 +428,7 @@ def test_a_reply_to_a_removed_comment_is_refused(
 
 def test_a_reply_to_a_comment_awaiting_moderation_is_refused(signed_in, article, post_comment):
     pending = post_comment(article, "Guest, waiting.", guest=True)
-    fields = form_fields(
-        signed_in.get(article.get_absolute_url()).content.decode(), post_url(article)
-    )
+    fields = form_fields(signed_in.get(post_url(article)).content.decode(), post_url(article))
 
     response = signed_in.post(post_url(article), {**fields, "body": "Hi.", "parent": pending.pk})
 
@@ -414,9 +443,7 @@ def test_a_reply_emails_the_parent_author_who_asked_after_the_commit(
     signed_in, article, post_comment, other_reader, django_capture_on_commit_callbacks
 ):
     parent = post_comment(article, "Tell me.", author=other_reader, notify_replies=True)
-    fields = form_fields(
-        signed_in.get(article.get_absolute_url()).content.decode(), post_url(article)
-    )
+    fields = form_fields(signed_in.get(post_url(article)).content.decode(), post_url(article))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         signed_in.post(post_url(article), {**fields, "body": "Here you are.", "parent": parent.pk})
@@ -453,9 +480,7 @@ def test_no_email_when_the_parent_author_did_not_ask(
     signed_in, article, post_comment, other_reader, django_capture_on_commit_callbacks
 ):
     parent = post_comment(article, "Quiet please.", author=other_reader, notify_replies=False)
-    fields = form_fields(
-        signed_in.get(article.get_absolute_url()).content.decode(), post_url(article)
-    )
+    fields = form_fields(signed_in.get(post_url(article)).content.decode(), post_url(article))
 
     with django_capture_on_commit_callbacks(execute=True):
         signed_in.post(post_url(article), {**fields, "body": "Reply.", "parent": parent.pk})

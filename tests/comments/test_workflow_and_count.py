@@ -237,7 +237,7 @@ def test_twenty_concurrent_posts_from_twenty_accounts_all_land_once(
     for n in range(20):
         client = Client(enforce_csrf_checks=True)
         client.force_login(make_user(f"concurrent{n}"))
-        page = client.get(live_article.get_absolute_url()).content.decode()
+        page = client.get(post_url(live_article)).content.decode()
         clients.append((client, form_fields(page, post_url(live_article))))
     barrier = threading.Barrier(20)
     statuses: list[int] = []

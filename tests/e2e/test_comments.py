@@ -32,7 +32,8 @@ def comments_section(page):
 def test_a_new_reader_signs_up_comments_and_replies(page, live_article):
     page.goto(live_article.get_absolute_url())
     expect(page.locator(".comment-link")).to_have_text("Be the first to comment")
-    comments_section(page).get_by_role("link", name="create an account").click()
+    comments_section(page).get_by_role("link", name="Join the discussion").click()
+    page.get_by_role("link", name="create an account").click()
 
     page.get_by_label("Username").fill("nova")
     page.get_by_label("Display name").fill("Nova Reader")
@@ -46,7 +47,8 @@ def test_a_new_reader_signs_up_comments_and_replies(page, live_article):
     page.goto(link.group(1))
     page.get_by_role("button", name="Confirm my account").click()
 
-    expect(page.locator("h1")).to_have_text(live_article.headline)
+    # Back on the compose page, signed in now.
+    expect(page.locator("h1")).to_have_text("Join the discussion")
     page.get_by_label("Your comment").fill("Rate cuts will not save the small caps.")
     page.get_by_role("button", name="Post comment").click()
 
@@ -56,8 +58,12 @@ def test_a_new_reader_signs_up_comments_and_replies(page, live_article):
     expect(card).to_contain_text("Rate cuts will not save the small caps.")
     expect(card).to_contain_text("Nova Reader")
 
+    # With JavaScript the reply form opens in place, under the comment (no page change).
+    on_article = page.url
     card.get_by_role("link", name="Reply").click()
-    reply_box = page.locator(f"#reply-{first.pk}")
+    reply_box = card.locator(".comment-compose")
+    expect(reply_box.get_by_label("Your comment")).to_be_focused()
+    assert page.url == on_article
     reply_box.get_by_label("Your comment").fill("Replying to myself: nor the large ones.")
     reply_box.get_by_role("button", name="Post reply").click()
 
@@ -70,14 +76,19 @@ def test_a_new_reader_signs_up_comments_and_replies(page, live_article):
 
 
 def test_a_guest_waits_and_a_moderator_publishes_from_the_queue(new_page, live_article, moderator):
-    guest = new_page()
+    """Without JavaScript: the guest follows the link to the compose page and posts its form."""
+    guest = new_page(java_script_enabled=False)
     guest.goto(live_article.get_absolute_url())
+    comments_section(guest).get_by_role("link", name="Join the discussion").click()
     guest.get_by_label("Your comment").fill("A guest's view on the rate cut.")
     guest.get_by_label("Your name").fill("Gail Guest")
     guest.get_by_label("Your email").fill("gail@example.com")
     guest.get_by_role("button", name="Post comment").click()
 
-    expect(guest.get_by_text("awaiting moderation")).to_be_visible()
+    # The guest lands on the confirmation, in view without scrolling, with the way back.
+    confirmation = guest.get_by_role("status").filter(has_text="awaiting moderation")
+    expect(confirmation).to_be_in_viewport()
+    guest.get_by_role("link", name="Back to the article").click()
     expect(comments_section(guest)).not_to_contain_text("A guest's view")
     waiting = Comment.objects.get()
 
@@ -166,7 +177,7 @@ def test_a_hostile_body_typed_into_the_form_shows_as_text(page, live_article, re
     page.get_by_label("Username").fill(reader.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(live_article.get_absolute_url())
+    page.goto(f"/comments/post/{live_article.pk}/")
 
     body = '<img src=x onerror="alert(document.domain)"><script>alert(2)</script>'
     page.get_by_label("Your comment").fill(body)

@@ -111,9 +111,12 @@ def test_no_candidates_draw_nothing():
     assert placement_choose([]) is None
 
 
-def test_the_page_draws_from_the_injected_source_so_a_seed_replays(
-    client, live_article, make_placement, monkeypatch
+def test_a_personal_page_draws_from_the_injected_source_so_a_seed_replays(
+    client, reader, live_article, make_placement, monkeypatch
 ):
+    """A signed-in reader's page is never shared, so each view draws afresh (pages a shared
+    cache keeps rotate by window: test_rotation.py)."""
+    client.force_login(reader)
     make_placement(title="Light", weight=1)
     make_placement(title="Heavy", weight=4)
 
