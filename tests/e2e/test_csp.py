@@ -127,7 +127,8 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
     others = Comment.objects.exclude(author__username="reader").filter(state=State.PUBLISHED)
     theirs = others.first()
     urls = [
-        demo.get_absolute_url(),  # with the comment form
+        demo.get_absolute_url(),
+        reverse("comments:post", args=[demo.pk]),  # the signed-in reader's comment form
         theirs.article.get_absolute_url(),
         reverse("comments:report", args=[theirs.pk]),
         "/accounts/",
@@ -143,9 +144,9 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
     violations = [v for url in urls for v in visit(page, url)]
 
     # A refused comment: the refusal page (the browser's own check lifted, as a script would).
-    page.goto(demo.get_absolute_url())
-    page.locator("#comments textarea[name=body]").first.evaluate("box => box.required = false")
-    page.locator("#comments").get_by_role("button", name="Post comment").click()
+    page.goto(reverse("comments:post", args=[demo.pk]))
+    page.locator(".comment-compose textarea[name=body]").evaluate("box => box.required = false")
+    page.locator(".comment-compose").get_by_role("button", name="Post comment").click()
     expect(page.locator("h1")).to_have_text("Your comment was not posted")
     page.wait_for_load_state("networkidle")
     violations += page.evaluate("window.__cspViolations") + page.csp_console

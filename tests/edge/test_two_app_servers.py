@@ -287,9 +287,12 @@ def test_placement_counts_add_up_across_both_servers(stack, live_article, placem
     assert found, page.text[-3000:]
     beacon = found.group(1)
 
+    # Six readers (one impression each per window: sponsors/counting.py), through either
+    # server or the proxy.
     for n in range(6):
         port = (stack.app_ports[n % 2], stack.proxy_port)[n % 3 == 2]
-        assert Browser().get(port, beacon).status == 200
+        reader = {"User-Agent": f"{BROWSER} reader/{n}"}
+        assert Browser().get(port, beacon, **reader).status == 200
 
     total = PlacementDay.objects.filter(placement=placement).aggregate(Sum("impressions"))
     assert total["impressions__sum"] == 6
