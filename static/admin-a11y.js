@@ -1,0 +1,77 @@
+// Where Django's admin widgets fall short of WCAG 2.2 AA and only script can reach them, on
+// every admin page (templates/admin/base_site.html). Each fix names the axe rule it answers;
+// the README's "Accessibility" lists them all.
+//
+// The autocomplete fields (Select2, built by the admin's own script) name nothing after the
+// field's label: the single choice is labelled by its current value alone, which is empty when
+// nothing is chosen (aria-input-field-name), the search box of a multiple choice has no label
+// at all (label), and the "clear" cross sits straight in a list (list). Select2 redraws its
+// choices on every change, so the fixes are applied again whenever it does.
+(function () {
+  "use strict";
+
+  function labelOf(select) {
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (!label) {
+      return null;
+    }
+    if (!label.id) {
+      label.id = select.id + "_label";
+    }
+    return label;
+  }
+
+  function setOnce(element, name, value) {
+    if (element && element.getAttribute(name) !== value) {
+      element.setAttribute(name, value);
+    }
+  }
+
+  function mend(select) {
+    var container = select.nextElementSibling;
+    var label = labelOf(select);
+    if (!label || !container || !container.classList.contains("select2")) {
+      return;
+    }
+    var single = container.querySelector(".select2-selection--single");
+    if (single) {
+      var rendered = single.querySelector(".select2-selection__rendered");
+      setOnce(single, "aria-labelledby", label.id + (rendered ? " " + rendered.id : ""));
+      setOnce(rendered, "aria-labelledby", label.id);
+    }
+    var multiple = container.querySelector(".select2-selection--multiple");
+    if (multiple) {
+      setOnce(multiple, "aria-labelledby", label.id);
+      setOnce(multiple.querySelector(".select2-search__field"), "aria-labelledby", label.id);
+      var list = multiple.querySelector("ul.select2-selection__rendered");
+      Array.prototype.forEach.call(list ? list.children : [], function (child) {
+        if (child.tagName === "SPAN") {
+          var item = document.createElement("li");
+          item.className = "select2-clear-item";
+          list.insertBefore(item, child);
+          item.appendChild(child);
+        }
+      });
+    }
+  }
+
+  function mendAll() {
+    document.querySelectorAll("select.admin-autocomplete").forEach(mend);
+  }
+
+  function init() {
+    if (!document.querySelector("select.admin-autocomplete")) {
+      return;
+    }
+    mendAll();
+    // Mended in the same turn as Select2's redraw (a mutation callback), so nothing sees the
+    // unmended widget; the mends' own mutations come back here and find nothing to do.
+    new MutationObserver(mendAll).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
