@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .models import Revision, TransitionLog, User
 from .redirects import redirect_check, redirect_save
@@ -103,7 +104,8 @@ class EditorialForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
+        current_pk = self.instance.pk
+        if current_pk is None:
             return cleaned
         current = (
             type(self.instance)
@@ -112,11 +114,17 @@ class EditorialForm(forms.ModelForm):
             .first()
         )
         if cleaned.get("seen_version") != current:
-            name = self.instance._meta.verbose_name
+            opts = self.instance._meta
+            latest = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[current_pk])
             raise forms.ValidationError(
-                f"Someone else saved this {name} after you opened it, so your changes were not "
-                "saved. Your text is still below: copy what you need, reload the page, and "
-                "apply it to the latest version.",
+                format_html(
+                    "Someone else saved this {} after you opened it, so your changes were not "
+                    'saved. Your text is still below: copy what you need, <a href="{}">open the '
+                    "latest version</a>, and apply it there (this browser offers your text "
+                    "back there too).",
+                    opts.verbose_name,
+                    latest,
+                ),
                 code="stale",
             )
         return cleaned
@@ -154,6 +162,10 @@ class EditorialAdmin(admin.ModelAdmin):
     review_permission = ""
     publish_permission = ""
     preview_url_name = ""
+
+    class Media:
+        # Unsaved changes: a warning on leaving, and a copy kept in the browser (README).
+        js = ["editorial-drafts.js"]
 
     # Who may change published copy (live at once, kept in the history).
     def may_change_published(self, user) -> bool:

@@ -1,0 +1,139 @@
+"""Never lose an edit, in a real Chromium: leaving a change form with unsaved changes asks first;
+what was typed is kept in the browser and offered back after a refused stale save or a closed
+tab; a save that goes through clears it (static/editorial-drafts.js)."""
+
+from django.urls import reverse
+
+from articles.models import Article
+from finextra import roles
+
+from .staff import sign_in
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture skips (or fails) with the reason
+    expect = None
+
+KEPT_DRAFTS = "Object.keys(localStorage).filter(key => key.startsWith('finextra-draft:'))"
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def open_form(page, article):
+    page.goto(change_url(article))
+    # The body's editor loads as a module: wait for it, as a person waits for the toolbar.
+    expect(page.get_by_role("textbox", name="Body")).to_be_visible()
+
+
+def test_leaving_a_change_form_with_unsaved_changes_asks_first(page, make_article, make_user):
+    article = make_article(headline="Bank of England holds rates")
+    sign_in(page, make_user("warned_writer", roles.WRITER))
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    page.on("dialog", stay)
+    open_form(page, article)
+    page.get_by_role("link", name="Preview").click()  # nothing changed: no question
+    expect(page.locator(".preview-banner")).to_be_visible()
+    assert dialogs == []
+
+    open_form(page, article)
+    page.get_by_label("Headline").fill("Bank of England cuts rates")
+    page.get_by_role("link", name="Preview").click()
+    expect(page.get_by_label("Headline")).to_have_value("Bank of England cuts rates")
+    assert dialogs == ["beforeunload"]
+    expect(page).to_have_url(f"{page.url.split('/admin/')[0]}{change_url(article)}")
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    assert dialogs == ["beforeunload"], "saving never asks"
+    assert page.evaluate(KEPT_DRAFTS) == [], "a save that went through clears the kept text"
+    page.get_by_role("link", name="Preview").click()
+    expect(page.locator(".preview-banner")).to_be_visible()
+    assert dialogs == ["beforeunload"]
+
+
+def test_text_is_offered_back_after_a_refused_stale_save(new_page, make_article, make_user):
+    article = make_article(headline="Regulator fines broker", body="<p>The fine is large.</p>")
+    writer = new_page()
+    sign_in(writer, make_user("slow_writer", roles.WRITER))
+    open_form(writer, article)
+    writer.get_by_label("Headline").fill("Regulator fines broker £4m over trade reporting")
+    body = writer.get_by_role("textbox", name="Body")
+    body.click()
+    writer.keyboard.press("End")
+    writer.keyboard.type(" It is the largest this year.")
+
+    # Meanwhile an editor saves the same article.
+    colleague = new_page()
+    sign_in(colleague, make_user("quick_editor", roles.EDITOR))
+    open_form(colleague, article)
+    colleague.get_by_label("Standfirst").fill("The watchdog acted after a two-year inquiry.")
+    colleague.get_by_role("button", name="Save and continue editing").click()
+    expect(colleague.locator(".messagelist .success")).to_be_visible()
+
+    writer.get_by_role("button", name="Save and continue editing").click()
+    expect(writer.locator(".errornote")).to_be_visible()
+    expect(writer.locator(".errorlist.nonfield")).to_contain_text("Someone else saved")
+    article.refresh_from_db()
+    assert article.headline == "Regulator fines broker", "the refused save changed nothing"
+
+    # The writer opens the latest version: their text is offered back, and restored on asking.
+    writer.get_by_role("link", name="Open the latest version").click()
+    expect(writer.get_by_label("Standfirst")).to_have_value(
+        "The watchdog acted after a two-year inquiry."
+    )
+    expect(writer.get_by_label("Headline")).to_have_value("Regulator fines broker")
+    notice = writer.get_by_role("region", name="Unsaved changes found")
+    expect(notice).to_contain_text("Someone has saved this since you typed it")
+    notice.get_by_role("button", name="Restore").click()
+    expect(notice).to_be_hidden()
+    expect(writer.get_by_label("Headline")).to_have_value(
+        "Regulator fines broker £4m over trade reporting"
+    )
+    expect(body).to_contain_text("The fine is large. It is the largest this year.")
+    # Only what the writer changed comes back: the editor's standfirst stands.
+    expect(writer.get_by_label("Standfirst")).to_have_value(
+        "The watchdog acted after a two-year inquiry."
+    )
+
+    writer.get_by_role("button", name="Save and continue editing").click()
+    expect(writer.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert article.headline == "Regulator fines broker £4m over trade reporting"
+    assert article.body == "<p>The fine is large. It is the largest this year.</p>"
+    assert article.standfirst == "The watchdog acted after a two-year inquiry."
+    assert writer.evaluate(KEPT_DRAFTS) == []
+    writer.reload()
+    expect(writer.get_by_role("region", name="Unsaved changes found")).to_have_count(0)
+
+
+def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
+    browser, live_server, make_article, make_user
+):
+    article = make_article(headline="Payments firm raises funds")
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        sign_in(page, make_user("crashing_writer", roles.WRITER))
+        open_form(page, article)
+        page.get_by_label("Headline").fill("Payments firm raises $50m")
+        page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
+        page.close()  # the tab is gone, no question asked
+
+        page = context.new_page()
+        open_form(page, article)
+        notice = page.get_by_role("region", name="Unsaved changes found")
+        expect(notice).not_to_contain_text("Someone has saved")
+        notice.get_by_role("button", name="Discard").click()
+        expect(notice).to_be_hidden()
+        expect(page.get_by_label("Headline")).to_have_value("Payments firm raises funds")
+        assert page.evaluate(KEPT_DRAFTS) == []
+        assert Article.objects.get(pk=article.pk).headline == "Payments firm raises funds"
+    finally:
+        context.close()
