@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
 from finextra.admin import EditorialAdmin
@@ -83,7 +84,13 @@ class ArticleAdmin(EditorialAdmin):
     list_select_related = ("channel",)
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags", "sponsor")
-    readonly_fields = ("comment_count", "first_published_at", "revised_at", "published_corrections")
+    readonly_fields = (
+        "comment_count",
+        "first_published_at",
+        "revised_at",
+        "published_corrections",
+        "lead_image_thumbnail",
+    )
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
         ("Placement", {"fields": ("channel", "authors", "tags", "provenance", "sponsor")}),
@@ -91,6 +98,7 @@ class ArticleAdmin(EditorialAdmin):
             "Lead image",
             {
                 "fields": (
+                    "lead_image_thumbnail",
                     "lead_image",
                     "lead_image_alt",
                     "lead_image_decorative",
@@ -129,6 +137,21 @@ class ArticleAdmin(EditorialAdmin):
                 (c.at.isoformat(), date_format(localtime(c.at), "j F Y, H:i"), c.note)
                 for c in article.correction_list
             ),
+        )
+
+    @admin.display(description="current image")
+    def lead_image_thumbnail(self, article):
+        """The lead image as saved, small: the smallest rendition (JPEG or PNG before WebP)."""
+        if not article.lead_image:
+            return "None yet."
+        renditions = sorted(
+            article.lead_image_renditions, key=lambda r: (r["format"] == "webp", r["width"])
+        )
+        src = default_storage.url(renditions[0]["name"]) if renditions else article.lead_image.url
+        return format_html(
+            '<img class="lead-image-thumbnail" src="{}" alt="{}" width="240">',
+            src,
+            article.lead_image_alt or "The current lead image (no alt text yet)",
         )
 
     def save_model(self, request, obj, form, change):
