@@ -94,7 +94,13 @@ class ReportForm(forms.ModelForm):
             "reason": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         }
-        labels = {"reason": "What is wrong with it?", "details": "Anything to add (optional)"}
+        # The form marks optional fields itself (finextra_forms/field.html).
+        labels = {"reason": "What is wrong with it?", "details": "Anything to add"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The reader picks a reason: no blank "---------" choice, none chosen for them.
+        self.fields["reason"].choices = Report.Reason.choices
 
 
 class SignUpForm(UserCreationForm):
@@ -111,6 +117,11 @@ class SignUpForm(UserCreationForm):
         self.fields[
             "email"
         ].help_text = "For password resets and, if you ask, replies. Never shown."
+
+    def validate_password_for_user(self, user, **kwargs):
+        # Django files a weak password's faults ("too short") under the confirmation; they
+        # belong under the password itself, where the reader typed it.
+        super().validate_password_for_user(user, password_field_name="password1")
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

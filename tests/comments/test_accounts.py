@@ -72,6 +72,30 @@ def test_sign_up_refusals_keep_what_was_typed(browser, submit, db, make_user):
     assert User.objects.count() == 1
 
 
+def test_a_weak_password_is_refused_under_the_password_field(browser, submit, db):
+    response = submit(
+        browser,
+        "/accounts/signup/",
+        "",
+        {
+            "username": "nova",
+            "email": "nova@example.com",
+            "password1": "short",
+            "password2": "short",
+        },
+    )
+
+    content = response.content.decode()
+    password = content.split('id="div_id_password1"')[1].split('id="div_id_password2"')[0]
+    confirmation = content.split('id="div_id_password2"')[1].split("</form>")[0]
+    assert "This password is too short." in password
+    # Announced with the field: the input is described by its own error list.
+    assert 'aria-describedby="id_password1_helptext id_password1_error"' in password
+    assert '<ul class="field-errors" id="id_password1_error">' in password
+    assert "too short" not in confirmation
+    assert not User.objects.exists()
+
+
 def test_a_reader_signs_in_at_accounts_login_and_out_by_post(browser, submit, reader):
     response = submit(browser, "/accounts/login/", "", {"username": "riley", "password": PASSWORD})
     assert response.status_code == 302
