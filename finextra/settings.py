@@ -36,8 +36,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public base URL, for links built outside a request (feeds, emails, commands).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public base URL, for links built outside a request (feeds, sitemaps, JSON-LD, emails).
+# In development it follows the port `make run` serves on (`PORT=8001 make run`) unless set.
+SITE_URL = env(
+    "SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}" if DEBUG else "http://127.0.0.1:8000"
+).rstrip("/")
 # The one Site (flatpages need it); its domain is kept to SITE_URL's after each migrate.
 SITE_ID = 1
 
