@@ -137,3 +137,17 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
         assert Article.objects.get(pk=article.pk).headline == "Payments firm raises funds"
     finally:
         context.close()
+
+
+def test_signing_out_forgets_the_text_kept_in_the_browser(page, make_article, make_user):
+    article = make_article(headline="Embargoed: bank to buy rival")
+    sign_in(page, make_user("leaving_writer", roles.WRITER))
+    open_form(page, article)
+    page.get_by_label("Headline").fill("Embargoed: bank to buy rival for £2bn")
+    page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Leave": the person means it
+
+    page.get_by_role("button", name="Log out").click()
+
+    expect(page.get_by_role("heading", name="Logged out")).to_be_visible()
+    assert page.evaluate(KEPT_DRAFTS) == [], "the next person here cannot read the story"

@@ -1,6 +1,11 @@
-// Where Django's admin widgets fall short of WCAG 2.2 AA and only script can reach them, on
-// every admin page (templates/admin/base_site.html). Each fix names the axe rule it answers;
-// the README's "Accessibility" lists them all.
+// On every admin page (templates/admin/base_site.html).
+//
+// 1. Signing out forgets the unsaved text kept in this browser (editorial-drafts.js), so the
+//    next person at a shared computer cannot read an unpublished story from it (leaving a form
+//    with unsaved changes still asks first). A session that merely expires keeps it.
+//
+// 2. Where Django's admin widgets fall short of WCAG 2.2 AA and only script can reach them. Each
+//    fix names the axe rule it answers; the README's "Accessibility" lists them all.
 //
 // The autocomplete fields (Select2, built by the admin's own script) name nothing after the
 // field's label: the single choice is labelled by its current value alone, which is empty when
@@ -59,7 +64,31 @@
     document.querySelectorAll("select.admin-autocomplete").forEach(mend);
   }
 
+  // The page after signing out carries data-forget-drafts on this script's tag. Forgotten
+  // there, not when the button is pressed: a change form keeps its text as the page goes.
+  var script = document.currentScript;
+  var signedOut = Boolean(script && script.hasAttribute("data-forget-drafts"));
+
+  function forgetDrafts() {
+    try {
+      var keys = [];
+      for (var i = 0; i < window.localStorage.length; i++) {
+        keys.push(window.localStorage.key(i));
+      }
+      keys.forEach(function (key) {
+        if (key && key.indexOf("finextra-draft:") === 0) {
+          window.localStorage.removeItem(key);
+        }
+      });
+    } catch (error) {
+      // No storage, nothing kept.
+    }
+  }
+
   function init() {
+    if (signedOut) {
+      forgetDrafts();
+    }
     if (!document.querySelector("select.admin-autocomplete")) {
       return;
     }
