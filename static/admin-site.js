@@ -64,6 +64,18 @@
     document.querySelectorAll("select.admin-autocomplete").forEach(mend);
   }
 
+  // Open, Select2 points its combobox at the choices with aria-owns (ARIA 1.0); ARIA 1.2 asks
+  // for aria-controls (aria-required-attr).
+  function mendOwner(mutation) {
+    var combobox = mutation.target;
+    var owned = combobox.getAttribute("aria-owns");
+    if (owned) {
+      setOnce(combobox, "aria-controls", owned);
+    } else if (combobox.hasAttribute("aria-controls")) {
+      combobox.removeAttribute("aria-controls");
+    }
+  }
+
   // The page after signing out carries data-forget-drafts on this script's tag. Forgotten
   // there, not when the button is pressed: a change form keeps its text as the page goes.
   var script = document.currentScript;
@@ -96,6 +108,9 @@
     // Mended in the same turn as Select2's redraw (a mutation callback), so nothing sees the
     // unmended widget; the mends' own mutations come back here and find nothing to do.
     new MutationObserver(mendAll).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(function (mutations) {
+      mutations.forEach(mendOwner);
+    }).observe(document.body, { attributes: true, attributeFilter: ["aria-owns"], subtree: true });
   }
 
   if (document.readyState === "loading") {
