@@ -2,10 +2,14 @@
 what was typed is kept in the browser and offered back after a refused stale save or a closed
 tab; a save that goes through clears it (static/editorial-drafts.js)."""
 
-from django.urls import reverse
+from datetime import timedelta
 
-from articles.models import Article
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Tag
 from finextra import roles
+from sponsors.models import Kind, Placement, Slot, Sponsor
 
 from .staff import sign_in
 
@@ -117,12 +121,16 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
     browser, live_server, make_article, make_user
 ):
     article = make_article(headline="Payments firm raises funds")
+    Tag.objects.create(name="Fundraising", slug="fundraising")
     context = browser.new_context(base_url=live_server.url)
     try:
         page = context.new_page()
         sign_in(page, make_user("crashing_writer", roles.WRITER))
         open_form(page, article)
         page.get_by_label("Headline").fill("Payments firm raises $50m")
+        page.locator(".field-tags .select2-selection").click()  # the autocomplete field
+        page.keyboard.type("Fund")
+        page.get_by_role("option", name="Fundraising").click()
         page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
         page.close()  # the tab is gone, no question asked
 
@@ -135,8 +143,54 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
         expect(page.get_by_label("Headline")).to_have_value("Payments firm raises funds")
         assert page.evaluate(KEPT_DRAFTS) == []
         assert Article.objects.get(pk=article.pk).headline == "Payments firm raises funds"
+
+        # Once more, and this time restored: the tag comes back into the autocomplete field.
+        page.get_by_label("Headline").fill("Payments firm raises $50m")
+        page.locator(".field-tags .select2-selection").click()
+        page.keyboard.type("Fund")
+        page.get_by_role("option", name="Fundraising").click()
+        page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
+        page.close()
+        page = context.new_page()
+        open_form(page, article)
+        page.get_by_role("region", name="Unsaved changes found").get_by_role(
+            "button", name="Restore"
+        ).click()
+        expect(page.get_by_label("Headline")).to_have_value("Payments firm raises $50m")
+        expect(page.locator(".field-tags .select2-selection__choice")).to_contain_text(
+            "Fundraising"
+        )
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(page.locator(".messagelist .success")).to_be_visible()
+        article.refresh_from_db()
+        assert article.headline == "Payments firm raises $50m"
+        assert list(article.tags.values_list("slug", flat=True)) == ["fundraising"]
     finally:
         context.close()
+
+
+def test_leaving_a_placement_form_with_unsaved_changes_asks_first(page, make_user):
+    now = timezone.now()
+    placement = Placement.objects.create(
+        sponsor=Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud"),
+        title="Webinar: instant payments",
+        kind=Kind.CONTENT,
+        provenance="sponsored",
+        slot=Slot.HOME,
+        target_url="https://example.com/webinar/",
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=8),
+    )
+    sign_in(page, make_user("booking_commercial", roles.COMMERCIAL))
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.goto(reverse("admin:sponsors_placement_change", args=[placement.pk]))
+
+    page.get_by_label("Title").fill("Webinar: instant payments and fraud")
+    page.get_by_role("link", name="Placements").first.click()
+
+    assert dialogs == ["beforeunload"]
+    expect(page.get_by_label("Title")).to_have_value("Webinar: instant payments and fraud")
 
 
 def test_signing_out_forgets_the_text_kept_in_the_browser(page, make_article, make_user):
