@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -136,6 +136,13 @@ class SignUpForm(UserCreationForm):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError("Leave that field empty.", code="honeypot")
         return ""
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The password reset's new password, with its faults under it (as on sign-up)."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        super().validate_password_for_user(user, password_field_name="new_password1")
 
 
 class AccountDeleteForm(forms.Form):

@@ -143,6 +143,20 @@ def test_a_password_reset_by_email(browser, submit, reader):
     assert User.objects.get(pk=reader.pk).check_password("a-new-Passphrase-77")
 
 
+def test_a_weak_new_password_is_refused_under_the_new_password(browser, submit, reader):
+    submit(browser, "/accounts/password-reset/", "", {"email": "riley@example.com"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    set_url = browser.get(link, follow=True).redirect_chain[-1][0]
+
+    response = submit(browser, set_url, "", {"new_password1": "short", "new_password2": "short"})
+
+    content = response.content.decode()
+    first = content.split('id="div_id_new_password1"')[1].split('id="div_id_new_password2"')[0]
+    assert "This password is too short." in first
+    assert "too short" not in content.split('id="div_id_new_password2"')[1]
+    assert User.objects.get(pk=reader.pk).check_password(PASSWORD)
+
+
 def test_the_account_page_offers_the_download_and_deletion(signed_in):
     page = signed_in.get("/accounts/").content.decode()
 
