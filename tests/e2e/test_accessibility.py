@@ -6,9 +6,11 @@ none either; the few rules Django's own admin breaks and our templates cannot fi
 ADMIN_KNOWN with the reason, and only those nodes are let through (README, "Accessibility").
 """
 
+import re
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
@@ -122,6 +124,15 @@ def test_every_public_page_template_has_no_wcag_violation(new_page, demo, settin
     for template, status in [("500.html", 500), ("503.html", 503), ("400.html", 400)]:
         guest.route(f"**/error-page/{status}/", serve(render_to_string(template), status))
         check(guest, f"/error-page/{status}/", report, status=status)
+
+    # The password reset's emailed link and the form it opens.
+    guest.goto("/accounts/password-reset/")
+    guest.get_by_label("Email").fill("reader@example.com")
+    guest.get_by_role("button", name="Send").click()
+    report += [f"reset sent: {line}" for line in axe_violations(guest)]
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mail.outbox[-1].body).group(1)
+    check(guest, link, report)
+    expect(guest.get_by_label("New password", exact=True)).to_be_visible()
 
     reader = new_page()
     sign_in(reader, "reader")
