@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 
 from django import forms
@@ -7,7 +8,7 @@ from django.contrib.redirects.admin import RedirectAdmin as DjangoRedirectAdmin
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +17,12 @@ from django.utils.html import format_html
 from .models import Revision, TransitionLog, User
 from .redirects import redirect_check, redirect_save
 from .services import (
+    AUTOSAVE_MAX_BYTES,
     PREVIEW_DEFAULT_HOURS,
+    AutosaveRefused,
+    autosave_discard,
+    autosave_for,
+    autosave_record,
     history_for,
     history_record,
     preview_link_create,
@@ -224,6 +230,8 @@ class EditorialAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # After the many-to-many fields, so the revision holds the copy exactly as saved.
         revision_record(obj=form.instance, user=request.user)
+        # Saved: what this person had typed and not saved is in the item now.
+        autosave_discard(obj=form.instance, user=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -251,6 +259,11 @@ class EditorialAdmin(admin.ModelAdmin):
                 "<path:object_id>/transition/",
                 view(self.transition_view),
                 name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                view(self.autosave_view),
+                name="{}_{}_autosave".format(*info),
             ),
             path(
                 "<path:object_id>/revisions/compare/",
@@ -319,6 +332,7 @@ class EditorialAdmin(admin.ModelAdmin):
                 workflow_action=reverse("admin:{}_{}_transition".format(*info), args=[obj.pk]),
                 workflow_note=request.session.pop("workflow_note", ""),
                 workflow_now=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                autosave=self._autosave_offer(request, obj),
             )
             if self.preview_url_name:
                 extra_context.update(
@@ -328,6 +342,56 @@ class EditorialAdmin(admin.ModelAdmin):
                     preview_may_create=not obj.is_live and self.has_change_permission(request, obj),
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _autosave_offer(self, request, obj) -> dict | None:
+        """The person's autosave of this draft, for the page's script to offer back."""
+        autosave = autosave_for(obj=obj, user=request.user)
+        if autosave is None or not self.has_change_permission(request, obj):
+            return None
+        return {
+            **autosave.data,
+            "version": autosave.version,
+            "at": autosave.at.isoformat(timespec="milliseconds"),
+        }
+
+    def autosave_view(self, request, object_id):
+        """Keep (or, with {"discard": true}, forget) what the person has typed into a draft's
+        form and not saved: JSON from static/editorial-drafts.js. The item is never changed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._editorial_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if len(request.body) > AUTOSAVE_MAX_BYTES:
+            return HttpResponse("Too long to autosave.", status=413, content_type="text/plain")
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            return HttpResponse("Send the form as JSON.", status=400, content_type="text/plain")
+        if data.get("discard") is True:
+            autosave_discard(obj=obj, user=request.user)
+            return HttpResponse(status=204)
+        values, opened, version = data.get("values"), data.get("opened"), data.get("version")
+        if not isinstance(values, dict) or not isinstance(opened, dict):
+            return HttpResponse("Send the form as JSON.", status=400, content_type="text/plain")
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            version = -1
+        if not 0 <= version < 2**31:
+            return HttpResponse("Say which version.", status=400, content_type="text/plain")
+        try:
+            autosave_record(
+                obj=obj,
+                user=request.user,
+                version=version,
+                data={"opened": opened, "values": values},
+            )
+        except AutosaveRefused as refusal:
+            return HttpResponse(str(refusal), status=409, content_type="text/plain")
+        return HttpResponse(status=204)
 
     def revision_compare_view(self, request, object_id):
         """Two revisions side by side, as words struck out and added (?a=older&b=newer)."""

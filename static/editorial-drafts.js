@@ -4,7 +4,10 @@
 // - what you type is kept in this browser (localStorage) as you type, under the item and the
 //   version you opened, and offered back ("Restore" / "Discard") when you open the item again
 //   after a crash, a closed tab or a save refused because someone else saved first;
-// - a save that goes through clears it.
+// - a save that goes through clears it;
+// - on a draft's change page it is also sent to the server (at most every 15 seconds), kept
+//   for this person alone and offered back on any computer; the item itself is never changed
+//   by it, and only drafts are autosaved (finextra.admin: autosave_view).
 //
 // Progressive enhancement: without script (or storage) the form works as before, and the server
 // still refuses a save over someone else's and keeps your text in the refused form.
@@ -14,6 +17,7 @@
   var PREFIX = "finextra-draft:";
   var SUBMITTED = "finextra-draft-submitted";
   var SKIPPED_TYPES = ["hidden", "file", "password", "submit", "button", "reset", "image"];
+  var SEND_EVERY_MS = 15000;
 
   function storage(kind) {
     try {
@@ -192,6 +196,87 @@
     });
   }
 
+  // The person's autosave on the server, written into the page as data (never a script).
+  function serverDraft() {
+    var data = document.getElementById("server-draft");
+    if (!data) {
+      return null;
+    }
+    try {
+      var draft = JSON.parse(data.textContent);
+      return draft && draft.values ? { key: null, draft: draft, server: true } : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // Sends the draft to the server's autosave for this item, at most every SEND_EVERY_MS; stops
+  // for good once the server says no (not a draft, not this person's to change).
+  function autosaver(form, path) {
+    var url = /\/change\/$/.test(path) ? path.replace(/change\/$/, "autosave/") : null;
+    var token = form.elements.csrfmiddlewaretoken;
+    var refused = !url || !token || !window.fetch;
+    var waiting = null;
+    var lastSent = 0;
+    var pending = null;
+
+    function post(body, keepalive) {
+      if (refused) {
+        return;
+      }
+      lastSent = Date.now();
+      window
+        .fetch(url, {
+          method: "POST",
+          credentials: "same-origin",
+          keepalive: Boolean(keepalive),
+          headers: { "Content-Type": "application/json", "X-CSRFToken": token.value },
+          body: body,
+        })
+        .then(function (response) {
+          if (response.status === 403 || response.status === 409 || response.status === 413) {
+            refused = true;
+          }
+        })
+        .catch(function () {
+          // Offline: the browser's own copy holds it; the next change tries again.
+        });
+    }
+
+    return {
+      send: function (body) {
+        pending = body;
+        if (refused || waiting) {
+          return;
+        }
+        var wait = Math.max(0, lastSent + SEND_EVERY_MS - Date.now());
+        waiting = window.setTimeout(function () {
+          waiting = null;
+          post(pending);
+          pending = null;
+        }, wait);
+      },
+      flush: function () {
+        if (pending !== null) {
+          window.clearTimeout(waiting);
+          waiting = null;
+          post(pending, true);
+          pending = null;
+        }
+      },
+      discard: function () {
+        window.clearTimeout(waiting);
+        waiting = null;
+        pending = null;
+        post(JSON.stringify({ discard: true }), true);
+      },
+      stop: function () {
+        window.clearTimeout(waiting);
+        refused = true;
+      },
+    };
+  }
+
   function timeOf(iso) {
     var at = new Date(iso);
     return at.toLocaleString([], {
@@ -266,6 +351,7 @@
     var version = form.elements.seen_version.value || "new";
     var key = PREFIX + path + "#v" + version;
     var submitting = false;
+    var server = autosaver(form, path);
 
     var initial = read(form, baselines);
     // What the writer opened, to tell their own changes from someone else's: on a refused form
@@ -302,11 +388,15 @@
         return;
       }
       // One draft per item: the one typed on this version replaces any older one.
+      var kept = draft(values);
       forget(store, path);
       try {
-        store.setItem(key, draft(values));
+        store.setItem(key, kept);
       } catch (error) {
-        // Storage full: the unsaved-changes warning still protects the text.
+        // Storage full: the unsaved-changes warning (and the server's copy) protect the text.
+      }
+      if (!refused) {
+        server.send(kept);
       }
     }
 
@@ -329,6 +419,7 @@
     window.addEventListener("pagehide", function () {
       window.clearTimeout(timer);
       keep();
+      server.flush();
     });
 
     window.addEventListener("beforeunload", function (event) {
@@ -341,6 +432,7 @@
     form.addEventListener("submit", function () {
       submitting = true;
       window.clearTimeout(timer);
+      server.stop(); // the save itself clears the server's copy
       // Kept until the next page says the save went through.
       var values = read(form, baselines);
       if (!same(values, initial)) {
@@ -360,8 +452,12 @@
     var entries = draftsOf(store, path).filter(function (entry) {
       return entry.draft && entry.draft.values;
     });
+    var fromServer = serverDraft();
+    if (fromServer) {
+      entries.push(fromServer);
+    }
     entries.sort(function (a, b) {
-      return a.draft.at < b.draft.at ? 1 : -1;
+      return new Date(b.draft.at) - new Date(a.draft.at);
     });
     var latest = entries[0];
     if (!latest) {
@@ -372,6 +468,9 @@
       // The form already holds that text (a refused save shows it again; or it was saved).
       if (!refused) {
         forget(store, path);
+        if (fromServer) {
+          server.discard();
+        }
       }
       return;
     }
@@ -384,7 +483,10 @@
     var lines = [
       "Text you typed on " +
         timeOf(latest.draft.at) +
-        " was not saved. It is kept in this browser only.",
+        " was not saved. " +
+        (latest.server
+          ? "It was autosaved for you alone, so it follows you to any computer."
+          : "It is kept in this browser only."),
     ];
     if (older) {
       lines.push(
@@ -412,6 +514,9 @@
           label: "Discard",
           run: function () {
             forget(store, path);
+            if (fromServer) {
+              server.discard();
+            }
             box.remove();
           },
         },

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Tag
 from finextra import roles
+from finextra.models import Autosave
 from sponsors.models import Kind, Placement, Slot, Sponsor
 
 from .staff import sign_in
@@ -205,3 +206,36 @@ def test_signing_out_forgets_the_text_kept_in_the_browser(page, make_article, ma
 
     expect(page.get_by_role("heading", name="Logged out")).to_be_visible()
     assert page.evaluate(KEPT_DRAFTS) == [], "the next person here cannot read the story"
+
+
+def test_a_drafts_autosave_follows_its_writer_to_another_computer(
+    new_page, make_article, make_user
+):
+    article = make_article(headline="Insurer fined")
+    writer = make_user("travelling_writer", roles.WRITER)
+    laptop = new_page()
+    sign_in(laptop, writer)
+    open_form(laptop, article)
+    laptop.get_by_label("Headline").fill("Insurer fined £10m over claims handling")
+    for _ in range(100):  # sent as soon as the typing pauses
+        if Autosave.objects.exists():
+            break
+        laptop.wait_for_timeout(100)
+    article.refresh_from_db()
+    assert article.headline == "Insurer fined", "an autosave never changes the draft"
+
+    desktop = new_page()  # another computer: nothing in its browser
+    sign_in(desktop, writer)
+    open_form(desktop, article)
+    notice = desktop.get_by_role("region", name="Unsaved changes found")
+    expect(notice).to_contain_text("autosaved for you alone")
+    notice.get_by_role("button", name="Restore").click()
+    expect(desktop.get_by_label("Headline")).to_have_value(
+        "Insurer fined £10m over claims handling"
+    )
+    desktop.get_by_role("button", name="Save and continue editing").click()
+    expect(desktop.locator(".messagelist .success")).to_be_visible()
+
+    article.refresh_from_db()
+    assert article.headline == "Insurer fined £10m over claims handling"
+    assert not Autosave.objects.filter(user=writer).exists(), "the save clears it"
