@@ -150,7 +150,9 @@
         });
         changed = true;
       } else if (element.name in values && element.value !== values[element.name]) {
-        var editor = editors.get(element);
+        var wrapper = element.closest(".prose-editor");
+        var surface = wrapper && wrapper.querySelector(".tiptap");
+        var editor = editors.get(element) || (surface && surface.editor);
         if (editor) {
           editor.commands.setContent(values[element.name]);
         }
