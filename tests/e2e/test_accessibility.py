@@ -37,6 +37,7 @@ ADMIN_KNOWN: list[tuple[str, str]] = []  # none left: see static/admin-a11y.*
 
 def axe_violations(page, *, known=()) -> list[str]:
     """One line per violating node, "rule: target (message)", after dropping known ones."""
+    page.wait_for_load_state("load")  # the stylesheet too: sizes and colours are checked
     results = Axe().run(page, options=AXE_OPTIONS).response
     found = []
     for violation in results["violations"]:
@@ -121,7 +122,12 @@ def test_every_public_page_template_has_no_wcag_violation(new_page, demo, settin
 
     # Pages Django renders without a request to this server (server error, overload, a bad
     # request), served as the handlers serve them, with the site's stylesheet.
-    for template, status in [("500.html", 500), ("503.html", 503), ("400.html", 400)]:
+    for template, status in [
+        ("500.html", 500),
+        ("503.html", 503),
+        ("400.html", 400),
+        ("403.html", 403),
+    ]:
         guest.route(f"**/error-page/{status}/", serve(render_to_string(template), status))
         check(guest, f"/error-page/{status}/", report, status=status)
 
@@ -129,10 +135,20 @@ def test_every_public_page_template_has_no_wcag_violation(new_page, demo, settin
     guest.goto("/accounts/password-reset/")
     guest.get_by_label("Email").fill("reader@example.com")
     guest.get_by_role("button", name="Send").click()
+    expect(guest.get_by_role("heading", name="Check your email")).to_be_visible()
     report += [f"reset sent: {line}" for line in axe_violations(guest)]
     link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mail.outbox[-1].body).group(1)
     check(guest, link, report)
     expect(guest.get_by_label("New password", exact=True)).to_be_visible()
+
+    # A form sent without its cookie (blocked, or expired): the "form expired" page.
+    guest.goto("/accounts/login/")
+    guest.context.clear_cookies()
+    guest.get_by_label("Username").fill("reader")
+    guest.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    guest.get_by_role("button", name="Sign in").click()
+    expect(guest.get_by_role("heading", name="This form has expired")).to_be_visible()
+    report += [f"form expired: {line}" for line in axe_violations(guest)]
 
     reader = new_page()
     sign_in(reader, "reader")
@@ -143,6 +159,7 @@ def test_every_public_page_template_has_no_wcag_violation(new_page, demo, settin
     check(reader, "/accounts/delete/", report)
     check(reader, f"/comments/{comment.pk}/report/", report)
     reader.get_by_role("button", name="Send report").click()
+    expect(reader.locator(".field-invalid")).to_be_visible()
     report += [f"report with errors: {line}" for line in axe_violations(reader)]
 
     assert not report, "axe found WCAG 2.2 AA violations:\n" + "\n".join(report)
