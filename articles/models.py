@@ -176,6 +176,11 @@ class Article(EditorialModel):
     objects = ArticleManager()
 
     FIELDS_NOT_SAVED = ("comment_count", "corrections", "search_document")
+    service_fields = FIELDS_NOT_SAVED
+    derived_fields = {
+        "lead_image": ("lead_image_width", "lead_image_height", "lead_image_renditions"),
+        "body": ("body_text",),
+    }
 
     transitions = standard_table(
         review="articles.review_article",
@@ -226,6 +231,13 @@ class Article(EditorialModel):
     def __str__(self):
         return self.headline
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The image as stored, to tell a restored (already stored) image from the current one.
+        article._stored_lead_image = dict(zip(field_names, values, strict=True)).get("lead_image")
+        return article
+
     def save(self, *args, **kwargs):
         if not self._state.adding and kwargs.get("update_fields") is None:
             # comment_count and corrections belong to their own services (update()): a save
@@ -247,15 +259,26 @@ class Article(EditorialModel):
             self.slug = slugify(self.headline)[:160]
         update_fields = kwargs.get("update_fields")
         image_saved = update_fields is None or "lead_image" in update_fields
-        # A new upload is not in storage until super().save(); its renditions follow it.
+        # A new upload is not in storage until super().save(); its renditions follow it. An
+        # image already stored but not the one the row held (a restored revision's) gets its
+        # own renditions too, so the page and og:image show the same picture.
+        stored = getattr(self, "_stored_lead_image", None)
         new_image = image_saved and bool(self.lead_image) and not self.lead_image._committed
+        swapped = (
+            image_saved
+            and bool(self.lead_image)
+            and self.lead_image._committed
+            and stored is not None
+            and self.lead_image.name != stored
+        )
         stale = []
-        if image_saved and (new_image or not self.lead_image):
+        if image_saved and (new_image or swapped or not self.lead_image):
             stale, self.lead_image_renditions = self.lead_image_renditions, []
         super().save(*args, **kwargs)
+        self._stored_lead_image = self.lead_image.name or ""
         if stale:
             images.lead_image_renditions_discard(names=[r["name"] for r in stale])
-        if new_image:
+        if new_image or swapped:
             images.lead_image_renditions_make(article=self)
 
     def get_absolute_url(self):

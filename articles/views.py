@@ -66,6 +66,11 @@ class AuthorView(ListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return Article.objects.for_listing().filter(authors=self.author)
 
+    def get_paginator(self, *args, **kwargs):
+        # The tag rule: an author without live work is a 404 (their name and bio may belong to
+        # an embargoed story).
+        return super().get_paginator(*args, **{**kwargs, "allow_empty_first_page": False})
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
@@ -127,7 +132,8 @@ def article_preview(request, token):
     article_type = ContentType.objects.get_for_model(Article)
     if link is not None and link.content_type_id == article_type.pk:
         articles = Article.objects.select_related("channel", "sponsor").prefetch_related("tags")
-        article = articles.filter(pk=link.object_id).first()
+        # Taken down means down: a withdrawn article's links stop working, whoever holds one.
+        article = articles.filter(pk=link.object_id, withdrawn_at__isnull=True).first()
     if article is None:
         raise Http404("This preview link has expired, been revoked or never existed.")
     if link.revision is not None:

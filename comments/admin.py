@@ -2,7 +2,18 @@
 Remove through the shared workflow, filters, search, and each commenter's history."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +32,6 @@ from .services import (
     comment_publish,
     comment_remove,
     comment_set_pick,
-    notify_reply_on_commit,
 )
 
 
@@ -35,6 +45,30 @@ def _author_count(condition: Q):
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+NO_LONGER_AVAILABLE = "an article no longer available"
+
+
+def _article_live(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state": State.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
+def _may_read_unpublished(request) -> bool:
+    """The newsroom reads unpublished articles; moderators do not (not theirs to see)."""
+    return request.user.has_perm("articles.view_article")
+
+
+class ArticleFilter(admin.RelatedOnlyFieldListFilter):
+    """Articles with comments, by headline: only live ones for whoever may not read the rest."""
+
+    def field_choices(self, field, request, model_admin):
+        ids = model_admin.get_queryset(request).distinct().values_list("article__pk", flat=True)
+        limit = Q(pk__in=ids)
+        if not _may_read_unpublished(request):
+            limit &= _article_live()
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -109,7 +143,7 @@ class CommentAdmin(EditorialAdmin):
         RemovedFilter,
         CommenterFilter,
         "editors_pick",
-        ("article", admin.RelatedOnlyFieldListFilter),
+        ("article", ArticleFilter),
     )
     list_select_related = ("article", "author")
     search_fields = ("body", "author__username", "author__display_name", "guest_name")
@@ -158,12 +192,22 @@ class CommentAdmin(EditorialAdmin):
         css = {"all": ["comments/moderation.css"]}
 
     def get_queryset(self, request):
+        # The headline shown beside a comment: only a live article's, unless the person reads
+        # unpublished articles anyway (the newsroom).
+        headline = F("article__headline")
+        if not _may_read_unpublished(request):
+            headline = Case(
+                When(_article_live("article__"), then=F("article__headline")),
+                default=Value(NO_LONGER_AVAILABLE),
+                output_field=CharField(),
+            )
         return (
             super()
             .get_queryset(request)
             .annotate(
                 author_published=_author_count(Q(state=State.PUBLISHED, removed_at__isnull=True)),
                 author_removed=_author_count(Q(removed_at__isnull=False)),
+                article_shown=headline,
             )
         )
 
@@ -186,16 +230,12 @@ class CommentAdmin(EditorialAdmin):
             obj.edited_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    def transition_view(self, request, object_id):
-        """The workflow panel's buttons; a reply that goes live emails its parent's author."""
-        before = Comment.objects.filter(pk=object_id).values_list("state", flat=True).first()
-        response = super().transition_view(request, object_id)
-        comment = Comment.objects.select_related("parent__author").filter(pk=object_id).first()
-        if comment is not None and before != comment.state:
-            Comment.objects.filter(pk=comment.pk).update(open_reports=0)
-            if comment.state == State.PUBLISHED:
-                notify_reply_on_commit(comment)
-        return response
+    def transition_apply(self, request, obj, *, move, note, at, version):
+        # The moderation service: the move, reports settled and a reply's email, in one
+        # transaction.
+        comment_moderate(
+            comment=obj, move=move, user=request.user, note=note, version=version, at=at
+        )
 
     # Columns.
 
@@ -242,7 +282,8 @@ class CommentAdmin(EditorialAdmin):
     @admin.display(description="article", ordering="article__headline")
     def article_link(self, obj):
         url = reverse("admin:comments_comment_changelist") + f"?article__id__exact={obj.article_id}"
-        return format_html('<a href="{}">{}</a>', url, Truncator(obj.article.headline).chars(60))
+        headline = getattr(obj, "article_shown", NO_LONGER_AVAILABLE)
+        return format_html('<a href="{}">{}</a>', url, Truncator(headline).chars(60))
 
     @admin.display(description="text")
     def full_text(self, obj):

@@ -129,6 +129,9 @@ class Comment(EditorialModel):
 
     transitions = COMMENT_TRANSITIONS
     copy_fields = ("body",)
+    service_fields = ("removed_at", "open_reports", "editors_pick", "ip_hash", "notify_replies")
+    # A moderator's edit of a published comment is marked (CommentAdmin.save_model).
+    derived_fields = {"body": ("body_html", "edited_at")}
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -155,7 +158,9 @@ class Comment(EditorialModel):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on “{self.article}” (#{self.pk})"
+        # No headline: this names the comment in the moderators' desk, and the article may
+        # since have been unpublished (not theirs to see).
+        return f"{self.author_name}’s comment #{self.pk}"
 
     def save(self, *args, **kwargs):
         self.body = normalise_newlines(self.body)

@@ -103,7 +103,7 @@ def comment_post(
             raise CommentRefused("Guests give a name and an email address to comment.")
         comment.save()
         if signed_in and article.comment_mode == Article.CommentMode.OPEN:
-            transition(obj=comment, move="publish_on_posting", user=author)
+            transition(obj=comment, move="publish_on_posting", user=author, automatic=True)
             notify_reply_on_commit(comment)
     return comment
 
@@ -125,10 +125,20 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
         current.version += 1
         current.save(update_fields=["body", "edited_at", "version"])
         if current.state == State.PUBLISHED and transition_allowed(current, "author_changed", user):
-            transition(obj=current, move="author_changed", user=user, note="Changed by its author.")
+            transition(
+                obj=current,
+                move="author_changed",
+                user=user,
+                note="Changed by its author.",
+                automatic=True,
+            )
         elif current.state == State.EDITED:
             transition(
-                obj=current, move="author_changed_checked", user=user, note="Changed by its author."
+                obj=current,
+                move="author_changed_checked",
+                user=user,
+                note="Changed by its author.",
+                automatic=True,
             )
     return current
 
@@ -166,11 +176,13 @@ def comment_remove(*, comment: Comment, user, note: str = "", by_author: bool = 
     return comment
 
 
-def comment_moderate(*, comment: Comment, move: str, user, note: str = "", version=None):
-    """A moderator's move (publish, take back, mark edited): the shared `transition()`, then
-    the reply notification once a reply goes live. Acting settles the comment's reports."""
+def comment_moderate(*, comment: Comment, move: str, user, note: str = "", version=None, at=None):
+    """A moderator's move (publish, take back, mark edited; from the queue's bulk actions and
+    the comment's workflow panel alike): the shared `transition()`, the comment's reports
+    settled, and the reply notification once a reply goes live, all in one transaction, once.
+    """
     with transaction.atomic():
-        transition(obj=comment, move=move, user=user, note=note, version=version)
+        transition(obj=comment, move=move, user=user, note=note, version=version, at=at)
         Comment.objects.filter(pk=comment.pk).update(open_reports=0)
         comment.open_reports = 0
         if comment.state == State.PUBLISHED:
@@ -295,8 +307,13 @@ def account_comments_export(*, user) -> dict:
         "comments": [
             {
                 "id": comment.pk,
-                "article": comment.article.headline,
-                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+                # Named only while live: not a story since withdrawn or unpublished.
+                "article": comment.article.headline
+                if comment.article.is_live
+                else "an article no longer available",
+                "article_url": settings.SITE_URL + comment.article.get_absolute_url()
+                if comment.article.is_live
+                else None,
                 "in_reply_to": comment.parent_id,
                 "posted": comment.created_at.isoformat(),
                 "edited": comment.edited_at.isoformat() if comment.edited_at else None,

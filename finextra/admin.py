@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.redirects.admin import RedirectAdmin as DjangoRedirectAdmin
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -99,40 +99,95 @@ class RedirectAdmin(DjangoRedirectAdmin):
         obj.pk, obj.new_path = saved.pk, saved.new_path
 
 
+class StaleSave(Exception):
+    """An admin save whose version check did not run under the row's lock (a programming error:
+    the admin's change view validates and saves in one transaction)."""
+
+
+def stale_message(instance) -> str:
+    opts = instance._meta
+    latest = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+    return format_html(
+        "Someone else saved this {} after you opened it, so your changes were not saved. Your "
+        'text is still below: copy what you need, <a href="{}">open the latest version</a>, and '
+        "apply it there (this browser offers your text back there too).",
+        opts.verbose_name,
+        latest,
+    )
+
+
 class EditorialForm(forms.ModelForm):
-    """Carries the version the editor saw, so a save over someone else's is refused."""
+    """Carries the version the editor saw, so a save over someone else's is refused.
+
+    The admin's change view validates and saves in one transaction, so `clean()` reads the
+    version under the row's lock: nobody can save or move the item between this check and the
+    save (`EditorialAdmin.save_model`), on PostgreSQL as on SQLite.
+    """
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by "Restore this copy": the revision whose files (the lead image) the save puts back.
+    restored_from = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = self.instance.version
+        self.restored_files: dict[str, str] = {}
+        if self.is_bound and self.instance.pk is not None:
+            self._restore_files()
+
+    def _restore_files(self):
+        """A restore's POST carries no file: the revision's stored file becomes the field's
+        starting value, so saving without a new upload puts that file back."""
+        try:
+            revision_id = int(self.data.get(self.add_prefix("restored_from")) or 0)
+        except (TypeError, ValueError):
+            return
+        revision = (
+            revisions_for(self.instance).filter(pk=revision_id).first() if revision_id else None
+        )
+        if revision is None:
+            return
+        for name, value in revision.snapshot.items():
+            field = self.fields.get(name)
+            if not isinstance(field, forms.FileField):
+                continue
+            current = getattr(self.instance, name)
+            if (value or "") != (current.name or ""):
+                self.initial[name] = value or None
+                self.restored_files[name] = value or ""
+
+    @property
+    def changed_data(self):
+        changed = list(super().changed_data)
+        # No new upload and not cleared: the revision's file is what this save writes.
+        changed += [name for name in sorted(self.restored_files) if name not in changed]
+        return changed
 
     def clean(self):
         cleaned = super().clean()
-        current_pk = self.instance.pk
-        if current_pk is None:
+        if self.instance.pk is None:
             return cleaned
-        current = (
-            type(self.instance)
-            ._base_manager.filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
+        model = type(self.instance)
+        rows = model._base_manager.filter(pk=self.instance.pk)
+        if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+            # Held until the change view's transaction ends, after the save.
+            rows = rows.select_for_update()
+        current = rows.values_list("version", flat=True).first()
         if cleaned.get("seen_version") != current:
-            opts = self.instance._meta
-            latest = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[current_pk])
-            raise forms.ValidationError(
-                format_html(
-                    "Someone else saved this {} after you opened it, so your changes were not "
-                    'saved. Your text is still below: copy what you need, <a href="{}">open the '
-                    "latest version</a>, and apply it there (this browser offers your text "
-                    "back there too).",
-                    opts.verbose_name,
-                    latest,
-                ),
-                code="stale",
-            )
+            raise forms.ValidationError(stale_message(self.instance), code="stale")
+        for name, restored in self.restored_files.items():
+            value = cleaned.get(name)
+            if value is None and not restored:
+                cleaned[name] = False  # the copy had no file: clear the current one
+            elif isinstance(value, str) and not getattr(self.instance, name).storage.exists(value):
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        "The file this copy had is no longer stored: upload it again, "
+                        "or choose another.",
+                        code="restored_file_missing",
+                    ),
+                )
         return cleaned
 
 
@@ -188,17 +243,37 @@ class EditorialAdmin(admin.ModelAdmin):
         fieldsets = list(super().get_fieldsets(request, obj))
         name, options = fieldsets[0]
         fields = list(options.get("fields", ()))
-        if "seen_version" not in fields and self.has_change_permission(request, obj):
-            fields.append("seen_version")
+        if obj is not None and self.has_change_permission(request, obj):
+            fields += [name for name in ("seen_version", "restored_from") if name not in fields]
         fieldsets[0] = (name, {**options, "fields": fields})
         return fieldsets
 
+    def fields_saved(self, obj, form) -> set[str]:
+        """What an admin save writes: the fields the form changed and what derives from them,
+        never the workflow's fields or those other services own (a save must not undo a move,
+        a correction or a count made since the form was opened)."""
+        model_fields = {field.name: field for field in obj._meta.concrete_fields}
+        changed = {name for name in form.changed_data if name in model_fields}
+        for name in list(changed):
+            changed.update(obj.derived_fields.get(name, ()))
+        # "Last changed" stamps follow every save.
+        changed.update(name for name, f in model_fields.items() if getattr(f, "auto_now", False))
+        return changed - set(obj.WORKFLOW_FIELDS) - set(obj.service_fields)
+
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            if change:
-                obj.version = type(obj)._base_manager.select_for_update().get(pk=obj.pk).version + 1
+        if not change:
             super().save_model(request, obj, form, change)
-            copy_changed = change and set(form.changed_data) & set(obj.copy_fields)
+            return
+        model = type(obj)
+        with transaction.atomic():
+            # Already locked by the form's clean() in this transaction: this re-read is free.
+            version = model._base_manager.select_for_update().values_list("version", flat=True)
+            current = version.get(pk=obj.pk)
+            if current != form.cleaned_data.get("seen_version"):
+                raise StaleSave(stale_message(obj))
+            obj.version = current + 1
+            obj.save(update_fields={*self.fields_saved(obj, form), "version"})
+            copy_changed = set(form.changed_data) & set(obj.copy_fields)
             if not copy_changed:
                 return
             if obj.state == State.EDITED and not request.user.has_perm(self.review_permission):
@@ -207,6 +282,7 @@ class EditorialAdmin(admin.ModelAdmin):
                     move="copy_changed",
                     user=request.user,
                     note="Copy changed after the edit: " + ", ".join(sorted(copy_changed)),
+                    automatic=True,
                 )
                 self.message_user(
                     request,
@@ -216,7 +292,7 @@ class EditorialAdmin(admin.ModelAdmin):
                 )
             elif obj.state == State.PUBLISHED:
                 obj.revised_at = timezone.now()
-                obj.save(update_fields=["revised_at"])
+                model._base_manager.filter(pk=obj.pk).update(revised_at=obj.revised_at)
                 history_record(
                     obj=obj,
                     move="live_change",
@@ -246,7 +322,15 @@ class EditorialAdmin(admin.ModelAdmin):
 
         class RestoringForm(form_class):
             def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**restored, **kwargs.get("initial", {})}
+                initial = {**restored, "restored_from": restoring.pk}
+                instance = kwargs.get("instance")
+                for name, value in restored.items():
+                    field = self.base_fields[name]
+                    if isinstance(field, forms.FileField) and instance is not None:
+                        # Shown as "Currently: <the old file>"; saving puts it back.
+                        model_field = instance._meta.get_field(name)
+                        initial[name] = model_field.attr_class(instance, model_field, value or None)
+                kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
                 super().__init__(*args, **kwargs)
 
         return RestoringForm
@@ -339,7 +423,11 @@ class EditorialAdmin(admin.ModelAdmin):
                     preview_links=preview_links_for(obj).select_related("created_by")[:20],
                     preview_form=PreviewLinkForm(),
                     preview_action=self._admin_url("preview_link_create", obj.pk),
-                    preview_may_create=not obj.is_live and self.has_change_permission(request, obj),
+                    preview_may_create=(
+                        not obj.is_live
+                        and obj.withdrawn_at is None
+                        and self.has_change_permission(request, obj)
+                    ),
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -460,9 +548,13 @@ class EditorialAdmin(admin.ModelAdmin):
             if revision is None:
                 messages.error(request, "That revision is not one of this item's. No link made.")
                 return HttpResponseRedirect(change_url)
-        link, token = preview_link_create(
-            obj=obj, user=request.user, hours=form.cleaned_data["hours"], revision=revision
-        )
+        try:
+            link, token = preview_link_create(
+                obj=obj, user=request.user, hours=form.cleaned_data["hours"], revision=revision
+            )
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(change_url)
         url = request.build_absolute_uri(reverse(self.preview_url_name, args=[token]))
         messages.success(
             request,
@@ -483,6 +575,12 @@ class EditorialAdmin(admin.ModelAdmin):
             messages.warning(request, "That link had already stopped working.")
         return HttpResponseRedirect(self._admin_url("change", obj.pk))
 
+    def transition_apply(self, request, obj, *, move, note, at, version):
+        """A button of the workflow panel. Never an automatic move: `transition()` refuses
+        those unless the code that owns them asks. A model whose moves have side effects
+        (comments) sends them through its own service instead."""
+        transition(obj=obj, move=move, user=request.user, note=note, at=at, version=version)
+
     def transition_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -499,13 +597,8 @@ class EditorialAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         at: datetime | None = data["at"]
         try:
-            transition(
-                obj=obj,
-                move=data["move"],
-                user=request.user,
-                note=data["note"],
-                at=at,
-                version=data["version"],
+            self.transition_apply(
+                request, obj, move=data["move"], note=data["note"], at=at, version=data["version"]
             )
         except TransitionRefused as refusal:
             request.session["workflow_note"] = data["note"]

@@ -37,6 +37,19 @@ class EditorialModel(models.Model):
     transitions: ClassVar[TransitionTable]
     # Fields whose change undoes an editor's sign-off.
     copy_fields: ClassVar[tuple[str, ...]] = ()
+    # What the workflow alone writes (`services.transition`): an admin save never does.
+    WORKFLOW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "state",
+        "published_at",
+        "first_published_at",
+        "revised_at",
+        "withdrawn_at",
+        "version",
+    )
+    # Fields other services own (counts, corrections, moderation marks): never an admin save's.
+    service_fields: ClassVar[tuple[str, ...]] = ()
+    # {form field: model fields its change rewrites too} (an image's size, a cleared duplicate).
+    derived_fields: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     class Meta:
         abstract = True

@@ -50,17 +50,27 @@ def transition(
     note: str = "",
     at: datetime | None = None,
     version: int | None = None,
+    automatic: bool = False,
 ):
     """Apply the move named `move` to `obj` as `user`, or raise TransitionRefused.
 
     The row is re-read under a lock and its version compared with the one the caller saw
     (`version`, else `obj.version`), so a move from a stale page changes nothing.
+
+    A move the table marks `automatic` is the consequence of another change and is made only
+    by the code that owns that change, which says so with `automatic=True`; asked for any
+    other way (the transition endpoint, a bulk action, a crafted request) it is refused.
     """
     model = type(obj)
     name = model._meta.verbose_name
     step = model.transitions.get(move)
     if step is None:
         raise TransitionRefused(f"There is no move “{move}” for a {name}. Nothing was changed.")
+    if step.automatic and not automatic:
+        raise TransitionRefused(
+            f"“{step.label}” happens by itself when the {name} changes; it cannot be asked "
+            "for. Nothing was changed."
+        )
     note = (note or "").strip()
     if at is not None and not step.schedulable:
         raise TransitionRefused(f"“{step.label}” cannot be scheduled. Nothing was changed.")
@@ -244,7 +254,13 @@ def _token_hash(token: str) -> str:
 def preview_link_create(
     *, obj: models.Model, user, hours: int = PREVIEW_DEFAULT_HOURS, revision: Revision | None = None
 ) -> tuple[PreviewLink, str]:
-    """A new link to `obj`, and its token (kept nowhere: show it to the user once)."""
+    """A new link to `obj`, and its token (kept nowhere: show it to the user once). A withdrawn
+    item (a legal takedown) gets none: TransitionRefused."""
+    if getattr(obj, "withdrawn_at", None) is not None:
+        raise TransitionRefused(
+            "This was withdrawn: nobody outside the newsroom may read it, so no preview link "
+            "was made."
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = PreviewLink.objects.create(

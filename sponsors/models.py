@@ -163,6 +163,8 @@ class Placement(EditorialModel):
         publish="sponsors.publish_placement",
         change="sponsors.change_placement",
     )
+    # clean() drops a shown-for or paid-by party equal to the sponsor.
+    derived_fields = {"sponsor": ("shown_for", "paid_by")}
     # The editor signs off the whole booking: its claims, its label, where and when it runs.
     copy_fields = (
         "sponsor",

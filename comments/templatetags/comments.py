@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 
 from articles.models import Article
 from finextra.templatetags.links import link_url
@@ -13,6 +14,19 @@ from ..thread_html import ThreadRenderer
 from ..threads import load_page, parse_key
 
 register = template.Library()
+
+NO_LONGER_AVAILABLE = "an article no longer available"
+
+
+@register.simple_tag
+def article_named(article, anchor=""):
+    """The article a reader's own comment is on, linked, but only while it is live: a story
+    since withdrawn, unpublished or rewritten under embargo is not named."""
+    if article is None or not article.is_live:
+        return NO_LONGER_AVAILABLE
+    return format_html(
+        '<a href="{}{}">{}</a>', article.get_absolute_url(), anchor, article.headline
+    )
 
 
 @register.inclusion_tag("comments/comment_link.html")

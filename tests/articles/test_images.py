@@ -2,6 +2,7 @@
 responsive <img> readers get."""
 
 import io
+import re
 from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
@@ -17,7 +19,9 @@ from articles import images
 from articles.fragments import fragments_forget
 from articles.models import Article, Author, Tag
 from comments.services import comment_post
+from finextra.services import revisions_for, transition
 from sponsors.selection import placements_forget
+from tests.browser_forms import change_form
 
 from .helpers import (
     article_form,
@@ -482,3 +486,56 @@ def test_the_seed_article_gets_a_drawn_lead_image_once_with_the_seed_alt_text(
     assert {r["width"] for r in article.lead_image_renditions} == {480, 960, 1440}
     html = client.get(article.get_absolute_url()).content.decode()
     assert lead_img(html)["alt"] == seed_alt
+
+
+def test_restoring_a_copy_with_another_lead_image_remakes_its_renditions(
+    editor, publisher, channel, settings, django_capture_on_commit_callbacks
+):
+    """The page's picture and og:image are the same image after a restore: the restored image
+    gets renditions of its own (the old ones were deleted when it was replaced)."""
+    client = signed_in(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_new_article(
+            client,
+            article_form(channel, lead_image=upload(picture(), "first.jpg"), lead_image_alt="A"),
+        )
+    article = Article.objects.get()
+    first_image = article.lead_image.name
+    first = revisions_for(article).get()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": csrf_token(client, url),
+                **article_form(
+                    channel,
+                    lead_image=upload(picture((1200, 1200), "PNG", seed=2), "second.png"),
+                    lead_image_alt="B",
+                ),
+                "seen_version": article.version,
+            },
+        )
+    article.refresh_from_db()
+    transition(obj=article, move="mark_edited", user=editor)
+    transition(obj=article, move="publish", user=publisher)
+
+    restore = reverse("admin:articles_article_revision_restore", args=[article.pk, first.pk])
+    page = client.get(restore).content.decode()
+    assert first_image in page  # "Currently: <the first image>"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, change_form(page, "article"))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.lead_image.name == first_image
+    assert (article.lead_image_width, article.lead_image_height) == (1600, 900)
+    stem = Path(first_image).stem
+    assert {r["width"] for r in article.lead_image_renditions} == {480, 960, 1440}
+    assert all(Path(r["name"]).name.startswith(stem) for r in article.lead_image_renditions)
+    stored = {str(path.relative_to(settings.MEDIA_ROOT)) for path in media_files(settings)}
+    assert {r["name"] for r in article.lead_image_renditions} <= stored
+    html = Client().get(article.get_absolute_url()).content.decode()
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+    assert og_image.endswith(first_image)
+    assert all(stem in part for part in lead_img(html)["srcset"].split(", "))

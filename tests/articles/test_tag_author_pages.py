@@ -88,11 +88,16 @@ def test_an_author_page_shows_the_bio_and_the_live_articles(client, tagged, alic
     assert draft.headline not in html
 
 
-def test_an_author_without_live_articles_still_has_a_page_and_an_unknown_one_is_404(client, alice):
+def test_an_author_without_live_work_is_a_404_like_a_tag_and_so_is_an_unknown_one(
+    client, alice, make_article
+):
+    # Their only story is an embargoed draft: their name and bio must not announce it.
+    make_article(headline="Embargoed merger").authors.add(alice)
+
     response = client.get("/authors/alice-morgan/")
 
-    assert response.status_code == 200
-    assert "No articles by Alice Morgan yet." in response.content.decode()
+    assert response.status_code == 404
+    assert "Alice" not in response.content.decode()
     assert client.get("/authors/nobody/").status_code == 404
 
 

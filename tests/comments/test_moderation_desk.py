@@ -237,3 +237,52 @@ def test_the_queue_is_one_page_load_with_10000_comments(desk, live_article, read
     assert len(queries) == len(few.captured_queries)
     assert len(queries) <= 12, [q["sql"][:120] for q in queries.captured_queries]
     assert elapsed < 3, f"the queue took {elapsed:.2f}s"
+
+
+def test_the_workflow_panel_moderates_once_reports_settled_and_one_reply_email(
+    desk,
+    live_article,
+    reader,
+    other_reader,
+    post_comment,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The panel goes through the moderation service: the move, the reports settled and the
+    reply's email happen once, in one transaction (nothing repeated outside it)."""
+    parent = post_comment(live_article, "Ask me anything", author=reader, notify_replies=True)
+    live_article.__class__.objects.filter(pk=live_article.pk).update(comment_mode="premoderated")
+    reply = post_comment(live_article, "A reply", author=other_reader, parent=parent)
+    comment_report(comment=parent, reporter=other_reader, reason="spam")
+    Comment.objects.filter(pk=reply.pk).update(open_reports=2)
+    desk.get(f"{QUEUE}{reply.pk}/change/")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        desk.post(
+            f"{QUEUE}{reply.pk}/transition/",
+            {
+                "move": "publish",
+                "version": reply.version,
+                "csrfmiddlewaretoken": desk.cookies["csrftoken"].value,
+            },
+        )
+
+    reply.refresh_from_db()
+    assert reply.state == State.PUBLISHED and reply.open_reports == 0
+    assert len(callbacks) == 1
+    assert [m.to for m in mailoutbox] == [["riley@example.com"]]
+
+
+def test_a_comment_names_no_article_in_the_desk(desk, live_article, reader, post_comment):
+    comment = post_comment(live_article, "Hello", author=reader)
+    assert str(comment) == f"Riley Reader’s comment #{comment.pk}"
+    live_article.__class__.objects.filter(pk=live_article.pk).update(
+        state=State.DRAFT, headline="Embargoed rewrite"
+    )
+
+    queue = desk.get(QUEUE).content.decode()
+    page = desk.get(f"{QUEUE}{comment.pk}/change/").content.decode()
+
+    for html in (queue, page):
+        assert "Embargoed rewrite" not in html
+        assert "an article no longer available" in html

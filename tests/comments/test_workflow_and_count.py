@@ -76,12 +76,17 @@ def test_a_commenter_cannot_publish_their_comment_again_once_taken_back(
     Article.objects.filter(pk=live_article.pk).update(comment_mode="open")
 
     comment = Comment.objects.get(pk=comment.pk)
-    transition(obj=comment, move="publish_on_posting", user=reader)
+    transition(obj=comment, move="publish_on_posting", user=reader, automatic=True)
     # A moderator's take-back is final for the author: the rule holds only before publication.
     comment_moderate(comment=comment, move="unpublish", user=moderator)
 
     with pytest.raises(TransitionRefused):
-        transition(obj=Comment.objects.get(pk=comment.pk), move="publish_on_posting", user=reader)
+        transition(
+            obj=Comment.objects.get(pk=comment.pk),
+            move="publish_on_posting",
+            user=reader,
+            automatic=True,
+        )
 
 
 def test_a_moderator_edits_then_marks_edited_then_publishes(live_article, moderator, post_comment):

@@ -161,3 +161,36 @@ def test_a_preview_costs_five_queries(make_article, writer, django_assert_num_qu
     # The link, its view count, the article (channel, sponsor), its tags, its authors.
     with django_assert_num_queries(5):
         assert Client().get(url).status_code == 200
+
+
+def test_a_withdrawn_article_gets_no_preview_link_and_is_told_why(
+    writer, editor, publisher, make_article
+):
+    article = make_article(headline="Legally withdrawn story")
+    transition(obj=article, move="mark_edited", user=editor)
+    transition(obj=article, move="publish", user=publisher)
+    transition(obj=article, move="withdraw", user=publisher, note="Legal request.")
+    client = signed_in(writer)
+    page = client.get(change_url(article)).content.decode()
+    assert "Make preview link" not in page
+
+    token = csrf_token(client, change_url(article))
+    url = reverse("admin:articles_article_preview_link_create", args=[article.pk])
+    response = client.post(url, {"csrfmiddlewaretoken": token, "hours": "48"}, follow=True)
+
+    assert "This was withdrawn" in response.content.decode()
+    assert not PreviewLink.objects.exists()
+
+
+def test_a_link_made_before_a_withdrawal_stops_working_even_if_not_revoked(
+    editor, publisher, make_article
+):
+    article = make_article()
+    _, token = preview_link_create(obj=article, user=editor)
+    transition(obj=article, move="mark_edited", user=editor)
+    transition(obj=article, move="publish", user=publisher)
+    transition(obj=article, move="withdraw", user=publisher, note="Legal request.")
+    # Say it was missed by the revocation (a link restored from a backup, a race): still down.
+    PreviewLink.objects.update(revoked_at=None)
+
+    assert Client().get(reverse("articles:preview_link", args=[token])).status_code == 404

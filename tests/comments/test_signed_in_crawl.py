@@ -1,0 +1,156 @@
+"""Taken down means down, for the signed in too: a reader and a moderator each crawl every page
+they can reach (a reader's own comment pages and data export included; a moderator's desk)
+and find no headline of an article that is not live: drafts, scheduled, withdrawn, and one
+unpublished and rewritten under embargo after readers had commented on it."""
+
+import re
+from collections import deque
+from datetime import timedelta
+from io import StringIO
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, Channel
+from comments.models import Comment
+from comments.services import comment_post, comment_report
+from finextra import roles
+from finextra.services import transition
+
+SECRETS = {
+    "draft": "Quuxdraftheadline",
+    "scheduled": "Quuxscheduledheadline",
+    "withdrawn": "Quuxwithdrawnheadline",
+    "rewritten under embargo": "Quuxembargoheadline",
+}
+LINK = re.compile(r"""(?:href|src|action)="([^"#]+)""")
+# Not pages (counters), or pages whose GET changes nothing but that a crawl need not walk.
+SKIP = ("/sponsored/go/", "/sponsored/seen/", "/static/", "/media/", "/admin/logout/")
+MOST_PAGES = 250
+
+
+def _article(channel, headline, **fields):
+    return Article.objects.create(
+        headline=headline,
+        slug=f"crawl-story-{Article.objects.count()}",
+        standfirst=f"Standfirst of {headline}",
+        body="<p>Body.</p>",
+        channel=channel,
+        **fields,
+    )
+
+
+@pytest.fixture
+def newsroom_with_takedowns(db, monkeypatch, make_user, settings):
+    settings.COMMENTS_ALLOW_GUESTS = True
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
+    call_command("seed_demo", stdout=StringIO())
+    editor = make_user("crawl-editor", roles.EDITOR)
+    publisher = make_user("crawl-publisher", roles.PUBLISHER)
+    reader = make_user("crawl-reader", email="crawl-reader@example.com")
+    other = make_user("crawl-other", email="crawl-other@example.com")
+    moderator = make_user("crawl-moderator", roles.MODERATOR)
+    channel = Channel.objects.get(slug="capital-markets")
+
+    def publish(article, at=None):
+        transition(obj=article, move="mark_edited", user=editor)
+        transition(obj=article, move="publish", user=publisher, at=at)
+
+    _article(channel, SECRETS["draft"])
+    publish(_article(channel, SECRETS["scheduled"]), at=timezone.now() + timedelta(days=2))
+
+    # Readers commented while these were live; then one was withdrawn, the other unpublished
+    # and rewritten under embargo.
+    withdrawn = _article(channel, "A story soon withdrawn")
+    rewritten = _article(channel, "A story soon unpublished")
+    mine = {}
+    for article in (withdrawn, rewritten):
+        publish(article)
+        mine[article.pk] = comment_post(article=article, body="My own view.", author=reader)
+        theirs = comment_post(article=article, body="Another view.", author=other)
+        comment_report(comment=theirs, reporter=reader, reason="off_topic")
+        comment_post(
+            article=article, body="A guest's view.", guest_name="Gail", guest_email="g@example.com"
+        )
+    transition(obj=withdrawn, move="withdraw", user=publisher, note="Legal takedown.")
+    Article.objects.filter(pk=withdrawn.pk).update(headline=SECRETS["withdrawn"])
+    transition(obj=rewritten, move="unpublish", user=publisher)
+    Article.objects.filter(pk=rewritten.pk).update(headline=SECRETS["rewritten under embargo"])
+    return {"reader": reader, "moderator": moderator, "other": other, "mine": mine}
+
+
+def crawl(client, start: list[str], *, allowed_admin: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every same-site page reachable from `start` by GET, by path: its text."""
+    seen: dict[str, str] = {}
+    queue = deque(start)
+    while queue and len(seen) < MOST_PAGES:
+        url = queue.popleft()
+        if url in seen or url.startswith(SKIP):
+            continue
+        if url.startswith("/admin/") and not url.startswith(allowed_admin):
+            continue
+        response = client.get(url)
+        assert response.status_code < 500, url
+        text = response.content.decode(errors="replace") if response.status_code == 200 else ""
+        seen[url] = text
+        for match in LINK.finditer(text):
+            link = match.group(1).replace("&amp;", "&")
+            absolute = urlsplit(urljoin("http://testserver" + url, link))
+            if absolute.netloc not in ("testserver", ""):
+                continue
+            path = absolute.path + (f"?{absolute.query}" if absolute.query else "")
+            if path not in seen:
+                queue.append(path)
+    return seen
+
+
+def leaks(pages: dict[str, str]) -> list[tuple[str, str]]:
+    return [
+        (what, path)
+        for path, text in pages.items()
+        for what, word in SECRETS.items()
+        if word.lower() in text.lower()
+    ]
+
+
+def test_a_readers_crawl_of_their_own_pages_names_no_article_that_is_not_live(
+    newsroom_with_takedowns,
+):
+    reader, mine = newsroom_with_takedowns["reader"], newsroom_with_takedowns["mine"]
+    others = Comment.objects.exclude(author=reader).filter(article_id__in=list(mine))
+    client = Client()
+    client.force_login(reader)
+    start = ["/", "/accounts/", "/accounts/comments.json"]
+    for comment in [*mine.values(), *others]:
+        start += [f"/comments/{comment.pk}/{page}/" for page in ("edit", "delete", "report")]
+        start.append(f"/comments/{comment.pk}/")
+    start += [f"/comments/post/{pk}/" for pk in Article.objects.values_list("pk", flat=True)]
+
+    pages = crawl(client, start)
+
+    own_pages = [p for p in pages if p.startswith("/comments/") and pages[p]]
+    assert len(own_pages) >= 4, "the reader reached too few of their own comment pages"
+    assert "an article no longer available" in pages["/accounts/comments.json"]
+    for comment in mine.values():
+        for page in ("edit", "delete"):
+            assert "an article no longer available" in pages[f"/comments/{comment.pk}/{page}/"]
+    assert len(pages) > 50
+    assert leaks(pages) == []
+
+
+def test_a_moderators_crawl_of_the_desk_and_the_site_finds_no_unpublished_headline(
+    newsroom_with_takedowns,
+):
+    client = Client()
+    client.force_login(newsroom_with_takedowns["moderator"])
+    start = ["/admin/", "/admin/comments/comment/", "/"]
+
+    pages = crawl(client, start, allowed_admin=("/admin/comments/", "/admin/?", "/admin/"))
+
+    desk = [p for p in pages if p.startswith("/admin/comments/comment/") and pages[p]]
+    assert len(desk) >= 8, "the moderator reached too little of the desk"
+    assert leaks(pages) == []
+    assert any("an article no longer available" in pages[p] for p in desk)
