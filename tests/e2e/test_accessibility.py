@@ -52,13 +52,13 @@ def axe_violations(page, *, known=()) -> list[str]:
     return found
 
 
-def check(page, path, report, *, known=(), status=200, ready=None):
+def check(page, path, report, *, known=(), status=200, ready=None, label=""):
     response = page.goto(path)
     assert response.status == status, f"{path} answered {response.status}"
     if ready:
         expect(page.locator(ready).first).to_be_visible()
     for line in axe_violations(page, known=known):
-        report.append(f"{path}: {line}")
+        report.append(f"{label}{path}: {line}")
 
 
 def serve(html, status):
@@ -184,6 +184,14 @@ def test_the_desks_main_pages_have_no_wcag_violation_of_ours(new_page, demo):
     report += [f"tags open: {line}" for line in axe_violations(desk, known=known)]
     desk.keyboard.press("Escape")
     check(desk, "/admin/calendar/", report, known=known)
+
+    # The admin follows the system's dark theme: our panels and notices must hold there too.
+    desk = new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    sign_in(desk, "publisher", admin=True)
+    for path in ["/admin/", "/admin/articles/article/"]:
+        check(desk, path, report, known=known, label="dark ")
+    change = f"/admin/articles/article/{seed.pk}/change/"
+    check(desk, change, report, known=known, ready=".tiptap", label="dark ")
 
     desk = new_page(viewport={"width": 1280, "height": 900})
     sign_in(desk, "writer", admin=True)
