@@ -148,10 +148,12 @@ class ArticleAdmin(EditorialAdmin):
             article.lead_image_renditions, key=lambda r: (r["format"] == "webp", r["width"])
         )
         src = default_storage.url(renditions[0]["name"]) if renditions else article.lead_image.url
+        if article.lead_image_decorative:
+            alt = "The current lead image (decorative)"
+        else:
+            alt = article.lead_image_alt or "The current lead image (no alt text yet)"
         return format_html(
-            '<img class="lead-image-thumbnail" src="{}" alt="{}" width="240">',
-            src,
-            article.lead_image_alt or "The current lead image (no alt text yet)",
+            '<img class="lead-image-thumbnail" src="{}" alt="{}" width="240">', src, alt
         )
 
     def save_model(self, request, obj, form, change):
