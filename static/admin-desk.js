@@ -79,7 +79,8 @@
     var output = document.createElement("div");
     output.className = "help word-count";
     output.id = textarea.id + "_words";
-    wrapper.insertAdjacentElement("afterend", output);
+    // Under the field's row, as the character counts and the help text are.
+    (wrapper.closest(".flex-container") || wrapper).insertAdjacentElement("afterend", output);
     var described = textarea.getAttribute("aria-describedby");
     textarea.setAttribute("aria-describedby", (described ? described + " " : "") + output.id);
     var editable = wrapper.querySelector("[contenteditable=true]");

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 
 from articles.models import Article, Author, Tag
 from comments.models import Comment
+from finextra.workflow import State
 from sponsors.models import Placement
 
 try:
@@ -197,6 +198,9 @@ def test_the_desks_main_pages_have_no_wcag_violation_of_ours(new_page, demo):
     sign_in(desk, "writer", admin=True)
     check(desk, "/admin/", report, known=known)
     check(desk, "/admin/articles/article/add/", report, known=known, ready=".tiptap")
+    draft = Article.objects.filter(state=State.DRAFT, withdrawn_at=None).first()
+    change = f"/admin/articles/article/{draft.pk}/change/"
+    check(desk, change, report, known=known, ready=".tiptap")  # its panels closed
 
     desk = new_page(viewport={"width": 1280, "height": 900})
     sign_in(desk, "editor", admin=True)

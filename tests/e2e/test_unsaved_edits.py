@@ -13,6 +13,7 @@ from finextra.models import Autosave
 from sponsors.models import Kind, Placement, Slot, Sponsor
 
 from .staff import sign_in
+from .test_accessibility import axe_violations
 
 try:
     from playwright.sync_api import expect
@@ -139,6 +140,7 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
         open_form(page, article)
         notice = page.get_by_role("region", name="Unsaved changes found")
         expect(notice).not_to_contain_text("Someone has saved")
+        assert axe_violations(page) == [], "the notice meets WCAG 2.2 AA like the rest"
         notice.get_by_role("button", name="Discard").click()
         expect(notice).to_be_hidden()
         expect(page.get_by_label("Headline")).to_have_value("Payments firm raises funds")
