@@ -6,7 +6,7 @@ PORT ?= 8000
 # Settings read it: in development SITE_URL (feeds, sitemaps, JSON-LD) follows the port served.
 export PORT
 
-.PHONY: run test install lock format bench
+.PHONY: run test install lock format bench drill
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install
 # The article page against a bare Django view, served by gunicorn on loopback.
 bench: install
 	$(BIN)/python benchmarks/article_page.py
+
+# The fault drill: its own PostgreSQL and Redis, stopped, paused and restarted under load, and a
+# full media folder (run as root; see benchmarks/drill.py and the README's figures).
+drill: install
+	$(BIN)/python benchmarks/drill.py
 
 # Re-pin every dependency from pyproject.toml (needs network access to PyPI).
 lock: install

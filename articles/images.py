@@ -7,6 +7,7 @@ call but `url()` to show them.
 
 import io
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -16,6 +17,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from finextra.media import STORAGE_ERRORS
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -112,21 +115,28 @@ def lead_image_renditions_make(*, article) -> list[dict]:
     formats = [original_format] if original_format == "WEBP" else [original_format, "WEBP"]
     stem = PurePosixPath(article.lead_image.name)
     renditions = []
-    for width in rendition_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
-        resized = (
-            image
-            if width == image.width
-            else image.resize((width, height), Image.Resampling.LANCZOS)
-        )
-        for image_format in formats:
-            name = storage.save(
-                str(stem.with_name(f"{stem.stem}-{width}w.{EXTENSIONS[image_format]}")),
-                ContentFile(_encode(resized, image_format)),
+    try:
+        for width in rendition_widths(image.width):
+            height = max(1, round(image.height * width / image.width))
+            resized = (
+                image
+                if width == image.width
+                else image.resize((width, height), Image.Resampling.LANCZOS)
             )
-            renditions.append(
-                {"width": width, "height": height, "format": image_format.lower(), "name": name}
-            )
+            for image_format in formats:
+                name = storage.save(
+                    str(stem.with_name(f"{stem.stem}-{width}w.{EXTENSIONS[image_format]}")),
+                    ContentFile(_encode(resized, image_format)),
+                )
+                renditions.append(
+                    {"width": width, "height": height, "format": image_format.lower(), "name": name}
+                )
+    except STORAGE_ERRORS:
+        # The store filled up (or went read-only) part way: none of this save's files stay.
+        for rendition in renditions:
+            with suppress(*STORAGE_ERRORS):
+                storage.delete(rendition["name"])
+        raise
     type(article)._base_manager.filter(pk=article.pk).update(lead_image_renditions=renditions)
     article.lead_image_renditions = renditions
     return renditions

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
 
@@ -274,12 +275,14 @@ class Article(EditorialModel):
         stale = []
         if image_saved and (new_image or swapped or not self.lead_image):
             stale, self.lead_image_renditions = self.lead_image_renditions, []
-        super().save(*args, **kwargs)
-        self._stored_lead_image = self.lead_image.name or ""
+        # A media store that fails (full, read-only) leaves nothing behind: a form error.
+        with files_removed_on_failure(self):
+            super().save(*args, **kwargs)
+            self._stored_lead_image = self.lead_image.name or ""
+            if new_image or swapped:
+                images.lead_image_renditions_make(article=self)
         if stale:
             images.lead_image_renditions_discard(names=[r["name"] for r in stale])
-        if new_image or swapped:
-            images.lead_image_renditions_make(article=self)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})

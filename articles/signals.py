@@ -1,30 +1,32 @@
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 
+from finextra.cache import cache_delete_on_commit
 from finextra.redirects import redirect_page_moved
 
 from .context_processors import NAV_CACHE_KEY
-from .fragments import fragments_forget
+from .fragments import fragments_forget_on_commit
 from .models import Article, Author, Channel, Tag
 
 
 @receiver([post_save, post_delete], sender=Channel, dispatch_uid="articles.channel_nav")
-def forget_channel_menu(**kwargs):
-    cache.delete(NAV_CACHE_KEY)
+def forget_channel_menu(using=None, **kwargs):
+    cache_delete_on_commit(NAV_CACHE_KEY, using=using)
 
 
-# Cache invalidation only: names shown inside cached article fragments.
+# Cache invalidation only, once the change commits: names shown inside cached article fragments.
 for _sender in (Author, Tag, Channel, "sponsors.Sponsor"):
     post_save.connect(
-        fragments_forget, sender=_sender, dispatch_uid=f"articles.fragments.{_sender}"
+        fragments_forget_on_commit, sender=_sender, dispatch_uid=f"articles.fragments.{_sender}"
     )
     post_delete.connect(
-        fragments_forget, sender=_sender, dispatch_uid=f"articles.fragments.del.{_sender}"
+        fragments_forget_on_commit, sender=_sender, dispatch_uid=f"articles.fragments.del.{_sender}"
     )
 for _through in (Article.authors.through, Article.tags.through):
-    m2m_changed.connect(fragments_forget, sender=_through, dispatch_uid=f"articles.m2m.{_through}")
+    m2m_changed.connect(
+        fragments_forget_on_commit, sender=_through, dispatch_uid=f"articles.m2m.{_through}"
+    )
 
 
 # Links that never break: a renamed channel, tag or author page sends its old address on (301).

@@ -46,3 +46,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Keep the server's output to warnings and errors (no per-request logging).
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
+
+# A benchmark on loopback, not a deployment: no production profile check; it seeds the demo.
+PRODUCTION_CHECKS = False
+DEMO_CONTENT_ALLOWED = True

@@ -1,11 +1,14 @@
 """Abuse defences that need no third party: a signed form timestamp and rate limits kept in the
 cache (Redis in production, so they hold across every app server)."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 FORM_SALT = "comments.form-timestamp"
 
@@ -37,18 +40,30 @@ def rate_limited(kind: str, who: str, *, limit: int, seconds: int) -> bool:
     """Count one more action by `who` in this fixed window; True when past `limit`.
 
     cache.add then cache.incr: atomic on Redis, and on the local-memory cache within a process.
+    While the cache is unreachable (each call answers None) the limit fails open: the action is
+    allowed and a warning logged, since refusing every reader would be worse than a few extra
+    posts for the minutes Redis is away.
     """
     window = int(time.time() // seconds)
     key = f"comments:rate:{kind}:{who}:{window}"
-    if cache.add(key, 1, timeout=seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, timeout=seconds + 1)
-            count = 1
+    added = cache.add(key, 1, timeout=seconds + 1)
+    if added:
+        return False
+    if added is None:
+        return _fail_open(kind)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=seconds + 1)
+        return False
+    if count is None:
+        return _fail_open(kind)
     return count > limit
+
+
+def _fail_open(kind: str) -> bool:
+    logger.warning("Rate limit %r not counted: the cache is unreachable (failing open)", kind)
+    return False
 
 
 def posting_rate_limited(*, user_id: int | None, ip_hash: str) -> bool:

@@ -251,17 +251,26 @@ def comment_unsubscribe(*, comment: Comment) -> None:
 
 
 def notify_reply_on_commit(reply: Comment) -> None:
-    """Email the parent's author about a reply now live, once the transaction has committed
-    (a rolled-back reply sends nothing)."""
+    """Email the parent's author about a reply now live: queued once the transaction has
+    committed (a rolled-back reply sends nothing), sent by the task queue's worker."""
     parent = reply.parent
     if parent is None or not parent.notify_replies or parent.author_id is None:
         return
     if parent.author_id == reply.author_id or not parent.author.email:
         return
-    transaction.on_commit(lambda: _send_reply_email(reply.pk))
+    transaction.on_commit(lambda: _reply_email_queue(reply.pk), robust=True)
 
 
-def _send_reply_email(reply_pk: int) -> None:
+def _reply_email_queue(reply_pk: int) -> None:
+    """Queue the email (comments/tasks.py). robust=True above: a queue that cannot take it
+    (the database gone just then) is logged, never the reader's error."""
+    from .tasks import reply_email_send
+
+    reply_email_send.enqueue(reply_pk)
+
+
+def reply_email_deliver(reply_pk: int) -> None:
+    """Send the reply email now (the task's work); raises what the mail server raises."""
     reply = (
         Comment.objects.visible()
         .select_related("parent__author", "article", "author")

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .media import MediaErrorsAsFormErrors
 from .models import Revision, TransitionLog, User
 from .redirects import redirect_check, redirect_save
 from .services import (
@@ -210,7 +211,7 @@ class PreviewLinkForm(forms.Form):
     revision = forms.IntegerField(required=False)
 
 
-class EditorialAdmin(admin.ModelAdmin):
+class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
     """The desk for an editorial model: its state, the moves the user may make, its history,
     its revisions and its preview links.
 

@@ -7,6 +7,7 @@ class FinextraConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the production profile's checks)
         from .pages import sync_site
         from .roles import EDITOR, PUBLISHER, grant, sync_roles
 

@@ -4,3 +4,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finextra.settings")
 application = get_asgi_application()
+
+# gunicorn runs no system checks: a production start without its services stops here.
+from finextra.checks import refuse_to_start_wrong  # noqa: E402
+
+refuse_to_start_wrong()

@@ -1,7 +1,9 @@
 """Settings for the Finextra CMS, read from the environment (see .env.example)."""
 
 import os
+import subprocess
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -21,6 +23,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def git_commit(folder: Path) -> str:
+    """The checked-out commit, short, or "" where there is no git checkout (or no git)."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -35,6 +52,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The production profile: with debug off, `check` (and the WSGI start) refuses to run without
+# these (finextra/checks.py). Test and benchmark settings turn the check off.
+MISSING_PRODUCTION_VARIABLES = [
+    name for name in ("DATABASE_URL", "REDIS_URL", "SITE_URL") if not env(name)
+]
+PRODUCTION_CHECKS = True
+# `seed_demo` resets the demo accounts' passwords and prints them: only with debug, or --demo.
+DEMO_CONTENT_ALLOWED = DEBUG
 
 # The public base URL, for links built outside a request (feeds, sitemaps, JSON-LD, emails).
 # In development it follows the port `make run` serves on (`PORT=8001 make run`) unless set.
@@ -68,6 +94,9 @@ INSTALLED_APPS = [
     # The article body's rich-text editor in the admin (ships its own JS and CSS).
     "django_prose_editor",
     "axes",
+    # The task queue (django-tasks, Django 6's tasks) and its database backend's tables.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -131,22 +160,53 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(BASE_DIR / f"{env('TEST_DB_NAME', 'test_finextra')}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Django's connection pool; it requires CONN_MAX_AGE = 0.
-    # Short waits, so a database that is down gives a quick 503, not a hung worker.
+    # Short waits, so a database that is down gives a quick 503, not a hung worker: a request
+    # waits at most DATABASE_POOL_TIMEOUT for a connection. Each connection is checked as it
+    # leaves the pool (a dead one, after a restart, is discarded and replaced), and a failed
+    # reconnection is given up after 2 s, so the next request tries afresh: the site answers
+    # again within seconds of the database's return. (The check on leaving the pool is
+    # CONN_HEALTH_CHECKS, set above: Django passes it to the pool.)
     _db["OPTIONS"] = {
-        "connect_timeout": 5,
-        "pool": {"min_size": 1, "max_size": int(env("DATABASE_POOL_MAX", "10")), "timeout": 5},
+        "connect_timeout": 2,
+        "pool": {
+            "min_size": 1,
+            "max_size": int(env("DATABASE_POOL_MAX", "10")),
+            "timeout": float(env("DATABASE_POOL_TIMEOUT", "1")),
+            "reconnect_timeout": 2,
+        },
     }
     _db["TEST"] = {"NAME": env("TEST_DB_NAME", "test_finextra")}
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
+# An optimisation, never a dependency: with Redis down or hung every call is a miss (errors
+# ignored), a call waits at most CACHE_TIMEOUT_SECONDS, and after one failure the cache is
+# skipped for a few seconds (finextra/cache.py), so pages keep answering.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "finextra")
+
+
+def redis_cache(url: str, *, key_prefix: str, timeout_seconds: float) -> dict:
+    """The cache entry for Redis at `url` (the tests use it for Redis that is down or hung)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            # django-redis's client with the circuit breaker on every connection.
+            "CLIENT_CLASS": "finextra.cache.ResilientRedisClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": timeout_seconds,
+            "SOCKET_TIMEOUT": timeout_seconds,
+        },
+    }
+
+
 if env("REDIS_URL"):
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+        "default": redis_cache(
+            env("REDIS_URL"),
+            key_prefix=CACHE_KEY_PREFIX,
+            timeout_seconds=float(env("CACHE_TIMEOUT_SECONDS", "0.5")),
+        )
     }
 else:
     CACHES = {
@@ -155,6 +215,10 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+
+# The running code, in every cached fragment's key: a deploy never serves the old templates'
+# output. RELEASE from the environment (set it to the commit you deploy), else the checkout's.
+RELEASE = env("RELEASE") or git_commit(BASE_DIR) or "dev"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,13 +244,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Uploaded media (lead images, renditions, placement images), two ways in production:
+# - an S3-compatible store (MEDIA_S3_BUCKET set): django-storages, files served by the store or
+#   its CDN (MEDIA_S3_CUSTOM_DOMAIN);
+# - a shared volume at MEDIA_ROOT that every app server mounts, served at MEDIA_URL by the web
+#   server in front (Django serves media only with debug on). See the README.
+MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+if env("MEDIA_S3_BUCKET"):
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_S3_BUCKET"),
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_S3_REGION") or None,
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public files at plain URLs (pages are cached; signed URLs would expire in them).
+            "querystring_auth": False,
+            "default_acl": env("MEDIA_S3_ACL", "public-read") or None,
+            # Never replace a stored file with a new upload of the same name.
+            "file_overwrite": False,
+        },
+    }
+else:
+    # Disk; a write the disk refuses (full, read-only) leaves no partial file behind.
+    _media_storage = {"BACKEND": "finextra.media.MediaStorage"}
 STORAGES = {
-    # Disk by default; any S3-compatible storage by naming its backend and options here.
-    "default": {
-        "BACKEND": env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
-    },
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -212,6 +298,20 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Finextra <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The task queue, for work that talks to other servers (reply emails): queued in the database
+# and run by `manage.py db_worker` in production; run at once, in the process, with debug on
+# (and in tests). TASKS_BACKEND overrides the choice.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (IPs or CIDR ranges).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -261,8 +361,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
 # Counters live in the cache (Redis in production, shared by every app server) under hashed
 # keys that expire with the cool-off: no address or username is written to the database, so
-# nothing outlives the retention period or a deleted account.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# nothing outlives the retention period or a deleted account. While the cache is unreachable the
+# lockout fails open, logged (finextra/lockout.py): sign-in works, unguarded, for that time.
+AXES_HANDLER = "finextra.lockout.FailOpenCacheHandler"
 AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
 # The address the way finextra.net.client_ip reads it: X-Forwarded-For is believed only from
@@ -274,10 +375,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comments/accounts/locked_out.html"
 # Logs name neither the username nor the address (both are masked).
 AXES_VERBOSE = False
-if not env("REDIS_URL"):
-    # One process with the local-memory cache (make run, tests): the counters are shared by
-    # every thread of it. Several app servers set REDIS_URL, and then this check runs.
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+# Errors reach people: Django mails ADMINS about every 500 (and the logs say why), and Sentry
+# gets errors and their context when SENTRY_DSN is set. ADMINS: "Name <email>, ...".
+ADMINS = [(name or address, address) for name, address in getaddresses(env_list("ADMINS"))]
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        release=RELEASE,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        # No reader's address, cookies or user details leave the site.
+        send_default_pii=False,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.utils.text import get_text_list
 
 from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
+from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
 
@@ -230,6 +231,11 @@ class Placement(EditorialModel):
 
     def get_absolute_url(self):
         return reverse("sponsors:about", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        # A media store that fails (full, read-only) leaves no image behind: a form error.
+        with files_removed_on_failure(self):
+            super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.utils import timezone
 
-from finextra.cache import CacheGeneration
+from finextra.cache import CacheGeneration, release
 
 from .models import Placement
 from .rendering import placement_html
@@ -20,7 +20,9 @@ rng: random.Random = random.Random()
 _REQUEST_ATTRIBUTE = "_sponsors_placements"
 CANDIDATE_SECONDS = 60
 _generation = CacheGeneration("sponsors:placements-generation")
+# Now (tests: a cold cache), or once the transaction commits (sponsors/signals.py).
 placements_forget = _generation.move
+placements_forget_on_commit = _generation.move_on_commit
 
 
 def placement_choose(candidates: Sequence["Candidate"], *, source: random.Random | None = None):
@@ -71,10 +73,12 @@ def _candidates(channel) -> list[Candidate]:
 
     The cache holds those live at some moment of the next minute, so one whose dates start or
     end within it shows or goes at its exact time; any change to a placement or sponsor moves
-    the generation every key includes (sponsors/signals.py).
+    the generation every key includes once it commits (sponsors/signals.py).
     """
     generation = _generation.current()
-    key = f"sponsors:candidates:{generation}:{channel.pk if channel is not None else '-'}"
+    channel_key = channel.pk if channel is not None else "-"
+    # The candidates carry rendered HTML: the release is in the key.
+    key = f"sponsors:candidates:{generation}:{release()}:{channel_key}"
     now = timezone.now()
     stored = cache.get(key)
     if stored is None or not stored[0] <= now < stored[1]:

@@ -9,13 +9,18 @@ from finextra import roles
 from tests.accounts import PASSWORD
 
 
+def redis_client():
+    """The raw redis-py client behind the cache (django-redis, as the settings configure it)."""
+    return cache.client.get_client(write=True)
+
+
 def clear_this_runs_cache():
     """cache.clear() on Redis flushes the whole database, other runs' keys included: delete only
     the keys under this run's prefix."""
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         cache.clear()
         return
-    client = cache._cache.get_client(write=True)
+    client = redis_client()
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     for key in client.scan_iter(match=f"{prefix}:*", count=500):
         client.delete(key)

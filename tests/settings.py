@@ -19,3 +19,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files straight from the app folders: tests never run collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tests run with debug off but on SQLite or a local database without every production variable;
+# the production profile's own test runs `check` on finextra.settings.
+PRODUCTION_CHECKS = False
+# Tests seed the demo content.
+DEMO_CONTENT_ALLOWED = True
+# Queued work runs at once, in the test's process.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -16,6 +16,7 @@ from comments.models import Comment, Report
 from comments.services import comment_report
 from finextra.models import TransitionLog
 from tests.accounts import PASSWORD
+from tests.conftest import redis_client
 
 User = get_user_model()
 
@@ -322,5 +323,5 @@ def _cache_keys() -> list[str]:
     backend = cache._cache if hasattr(cache, "_cache") else None
     if isinstance(backend, dict):  # local memory
         return list(backend)
-    client = cache._cache.get_client()  # Redis
+    client = redis_client()
     return [key.decode() for key in client.keys("*")]

@@ -19,7 +19,9 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import include, path
 
-from finextra.middleware import HEALTH_PATH
+from finextra.cache import breakers_reset
+from finextra.middleware import HEALTH_PATH, database_skip_reset
+from finextra.settings import redis_cache
 
 
 def _boom(request):
@@ -78,15 +80,15 @@ def database_unreachable(tmp_path):
         _disconnect()
         settings_dict.clear()
         settings_dict.update(saved)
+        database_skip_reset()
 
 
 def redis_cache_at(port):
+    """The cache as production configures it, at `port`."""
     return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "KEY_PREFIX": "healthz-test",
-        }
+        "default": redis_cache(
+            f"redis://127.0.0.1:{port}/0", key_prefix="healthz-test", timeout_seconds=0.5
+        )
     }
 
 
@@ -140,6 +142,7 @@ def test_healthz_answers_503_while_the_database_is_unreachable_and_200_after(cli
 def test_healthz_answers_503_when_the_cache_is_unreachable(client):
     with override_settings(CACHES=redis_cache_at(closed_port())):
         response = client.get(HEALTH_PATH)
+    breakers_reset()
 
     assert response.status_code == 503
     assert response.content == b"unavailable: cache\n"
@@ -246,7 +249,7 @@ def test_check_deploy_warns_only_about_hsts_preload_with_production_settings():
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "ALLOWED_", "CSRF_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SITE_", "ALLOWED_", "CSRF_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="finextra.settings",
@@ -254,6 +257,10 @@ def test_check_deploy_warns_only_about_hsts_preload_with_production_settings():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="news.example.com",
         DJANGO_HTTPS="1",
+        # The production profile's services (`check` does not connect to them).
+        DATABASE_URL="postgres://finextra@127.0.0.1:5432/finextra",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        SITE_URL="https://news.example.com",
     )
 
     result = subprocess.run(

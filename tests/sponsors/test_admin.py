@@ -79,7 +79,7 @@ def press(client, placement, move, **extra):
 
 
 def test_commercial_drafts_an_editor_checks_a_publisher_publishes_and_it_fills_its_slot(
-    make_user, sponsor, live_article
+    make_user, sponsor, live_article, django_capture_on_commit_callbacks
 ):
     commercial = signed_in(make_user("sales", roles.COMMERCIAL))
     editor = signed_in(make_user("sub", roles.EDITOR))
@@ -94,7 +94,9 @@ def test_commercial_drafts_an_editor_checks_a_publisher_publishes_and_it_fills_i
     assert "Fraud and AML" not in reader.get(live_article.get_absolute_url()).content.decode()
 
     press(editor, placement, "mark_edited")
-    press(publisher, placement, "publish")
+    # The slots' cache is told once the publish commits (in a test, nothing commits by itself).
+    with django_capture_on_commit_callbacks(execute=True):
+        press(publisher, placement, "publish")
 
     placement.refresh_from_db()
     assert placement.state == State.PUBLISHED
