@@ -5,17 +5,20 @@ from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from finextra.admin import EditorialAdmin
+from finextra.admin import EditorialAdmin, QueueFilter
+from finextra.workflow import State
 
 from .corrections import correction_publish
 from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
-from .queues import BY_KEY, QUEUES
+from .search import admin_search
 
 
 @admin.register(Channel)
@@ -47,22 +50,6 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class QueueFilter(admin.SimpleListFilter):
-    """The desk's queues, as the admin's front page links to them."""
-
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [(queue.key, queue.title) for queue in QUEUES]
-
-    def queryset(self, request, queryset):
-        queue = BY_KEY.get(self.value())
-        if queue is None:
-            return queryset
-        return queue.articles(queryset)
-
-
 @admin.register(Article)
 class ArticleAdmin(EditorialAdmin):
     form = ArticleForm
@@ -70,18 +57,22 @@ class ArticleAdmin(EditorialAdmin):
     review_permission = "articles.review_article"
     publish_permission = "articles.publish_article"
     preview_url_name = "articles:preview_link"
+    # Channel and authors share a column, and dates take two short lines, so every column
+    # fits a 1280-pixel screen beside the admin's sidebar and filters.
     list_display = (
         "headline",
         "state_badge",
-        "channel",
-        "author_names",
-        "published_at",
-        "comment_count",
+        "filed",
+        "updated",
+        "comments",
     )
     list_filter = (QueueFilter, "state", "channel", "provenance", "comment_mode")
+    # Headline, standfirst and slug, and the body through get_search_results.
     search_fields = ("headline", "standfirst", "slug")
+    search_help_text = "Finds words in the headline, the standfirst and the body."
     date_hierarchy = "published_at"
-    list_select_related = ("channel",)
+    list_select_related = ("channel", "updated_by")
+    actions = ["mark_edited_selected", "publish_selected", "unpublish_selected"]
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags", "sponsor")
     readonly_fields = (
@@ -115,6 +106,7 @@ class ArticleAdmin(EditorialAdmin):
     )
 
     class Media:
+        css = {"all": ["admin-desk.css"]}
         js = ["admin-desk.js"]
 
     def get_fieldsets(self, request, obj=None):
@@ -123,7 +115,7 @@ class ArticleAdmin(EditorialAdmin):
             return fieldsets
         fields = ("published_corrections",)
         if self.has_change_permission(request, obj):
-            fields = (*fields, "correction")
+            fields = (*fields, "correction", "correction_confirm")
         return [*fieldsets, ("Corrections", {"fields": fields})]
 
     @admin.display(description="published")
@@ -138,6 +130,10 @@ class ArticleAdmin(EditorialAdmin):
                 for c in article.correction_list
             ),
         )
+
+    def fields_saved(self, obj, form):
+        # Who saved last follows every save, as the time of it does.
+        return {*super().fields_saved(obj, form), "updated_by"}
 
     @admin.display(description="current image")
     def lead_image_thumbnail(self, article):
@@ -157,6 +153,7 @@ class ArticleAdmin(EditorialAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         note = form.cleaned_data.get("correction")
         if note:
@@ -167,6 +164,43 @@ class ArticleAdmin(EditorialAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def get_search_results(self, request, queryset, search_term):
+        return admin_search(queryset, search_term), False
+
+    # Bulk actions: each article through the workflow, one message per article.
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(self.review_permission)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(self.publish_permission)
+
+    @admin.action(description="Mark selected articles as edited", permissions=["review"])
+    def mark_edited_selected(self, request, queryset):
+        self.bulk_move(request, queryset, "mark_edited")
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.bulk_move(request, queryset, "publish")
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            # Taking articles off the site asks first, as the button on each article does.
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Unpublish these articles?",
+                "articles": queryset.order_by("pk"),
+                "action": "unpublish_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "index": request.POST.get("index", "0"),
+            }
+            template = "admin/articles/article/unpublish_confirm.html"
+            return TemplateResponse(request, template, context)
+        self.bulk_move(request, queryset, "unpublish")
+        return None
 
     def view_on_site(self, article):
         # Readers see only live articles; anything else is for "Preview".
@@ -208,11 +242,47 @@ class ArticleAdmin(EditorialAdmin):
     @admin.display(description="state", ordering="state")
     def state_badge(self, article):
         if article.is_scheduled:
-            return "Scheduled"
-        if article.withdrawn_at:
-            return "Withdrawn"
-        return article.get_state_display()
+            state = "Scheduled"
+        elif article.withdrawn_at:
+            state = "Withdrawn"
+        elif article.state == State.DRAFT and article.ready_for_edit_at:
+            state = "Ready for edit"
+        else:
+            state = article.get_state_display()
+        if article.state != State.PUBLISHED:
+            return state
+        # When it went (or goes) live, under its state.
+        return format_html(
+            "{}<br><small>{}</small>", state, _when(article.published_at, one_line=True)
+        )
 
-    @admin.display(description="authors")
-    def author_names(self, article):
-        return ", ".join(author.name for author in article.authors.all())
+    @admin.display(description="comments", ordering="comment_count")
+    def comments(self, article):
+        return article.comment_count
+
+    @admin.display(description="channel, by", ordering="channel__name")
+    def filed(self, article):
+        authors = ", ".join(author.name for author in article.authors.all())
+        if not authors:
+            return article.channel.name
+        return format_html("{}<br><small>{}</small>", article.channel.name, authors)
+
+    @admin.display(description="last saved", ordering="updated_at")
+    def updated(self, article):
+        if article.updated_by is None:
+            return _when(article.updated_at)
+        return format_html(
+            "{}<br><small>by {}</small>", _when(article.updated_at), article.updated_by
+        )
+
+
+def _when(moment, *, one_line=False):
+    """A date and time, short, in London time (on two lines unless told)."""
+    local = localtime(moment)
+    return format_html(
+        '<time datetime="{}">{}{}{}</time>',
+        moment.isoformat(),
+        date_format(local, "j M Y"),
+        " " if one_line else mark_safe("<br>"),
+        date_format(local, "H:i"),
+    )

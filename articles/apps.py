@@ -5,12 +5,14 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from finextra import roles, workflow
+        from finextra import queues, roles, workflow
 
+        from . import queues as desk_queues
         from . import signals  # noqa: F401
         from .models import Article
 
         workflow.register(Article)
+        queues.register(*desk_queues.QUEUES)
         reading = ("articles.view_channel", "articles.view_author", "articles.view_tag")
         # Only the newsroom reads articles in the admin (and so their previews): an unpublished
         # story is not for the commercial team or the moderators.

@@ -72,7 +72,8 @@ def paragraphs_html(paragraphs) -> str:
 
 
 # (slug, channel, headline, standfirst, paragraphs, authors, tags, state, days ago or ahead)
-# state: "live" (published days ago), "scheduled" (days ahead), "edited", "draft", "withdrawn".
+# state: "live" (published days ago), "scheduled" (days ahead), "edited", "draft" (the writer's,
+# still being written), "ready" (a draft the writer says is ready for edit), "withdrawn".
 ARTICLES = [
     (
         "lse-extends-trading-hours-consultation",
@@ -287,7 +288,7 @@ ARTICLES = [
         ],
         ["finextra-editorial"],
         ["Savings"],
-        "draft",
+        "ready",
         0,
     ),
     (
@@ -537,7 +538,8 @@ DEMO_CORRECTION = (
 
 def _users():
     User = get_user_model()
-    return {u.username: u for u in User.objects.filter(username__in=["editor", "publisher"])}
+    names = ["writer", "editor", "publisher"]
+    return {u.username: u for u in User.objects.filter(username__in=names)}
 
 
 def _create(*, slug, channel, headline, standfirst, body, authors, tags, provenance):
@@ -555,8 +557,13 @@ def _create(*, slug, channel, headline, standfirst, body, authors, tags, provena
 
 
 def _move_to(article, state, days, users):
-    """Take a new article along the workflow, as the demo editor and publisher would."""
-    if state == "draft":
+    """Take a new article along the workflow, as the demo writer, editor and publisher would."""
+    if state in ("draft", "ready"):
+        # The writer's drafts: in their own list, and in the editors' queue once ready.
+        Article.objects.filter(pk=article.pk).update(updated_by=users.get("writer"))
+        if state == "ready":
+            article.refresh_from_db()
+            transition(obj=article, move="ready_for_edit", user=users["writer"])
         return
     transition(obj=article, move="mark_edited", user=users["editor"])
     if state == "edited":

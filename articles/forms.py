@@ -88,6 +88,10 @@ class ArticleForm(EditorialForm):
         help_text="Shown with today's date at the foot of the article and kept in its history. "
         "Say what was wrong and what is right. Published corrections cannot be changed.",
     )
+    correction_confirm = forms.BooleanField(
+        label="Publish this correction: I know it can never be changed or removed",
+        required=False,
+    )
 
     class Meta:
         model = Article
@@ -111,6 +115,21 @@ class ArticleForm(EditorialForm):
             self.fields["lead_image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         if not self.instance.is_live:
             del self.fields["correction"]
+            del self.fields["correction_confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A correction is the public record, appended for good: it is published only on purpose.
+        if (cleaned.get("correction") or "").strip() and not cleaned.get("correction_confirm"):
+            self.add_error(
+                "correction_confirm",
+                forms.ValidationError(
+                    "Tick this box to publish the correction: once published it can never be "
+                    "changed or removed. Nothing was saved; your text is kept below.",
+                    code="correction_unconfirmed",
+                ),
+            )
+        return cleaned
 
 
 class SearchForm(forms.Form):

@@ -93,7 +93,14 @@ class ArticleQuerySet(models.QuerySet):
 
     # The desk's queues (the admin's front page and its "queue" filter).
     def awaiting_edit(self):
-        return self.filter(state=State.DRAFT, withdrawn_at__isnull=True)
+        """Drafts their writer has said are ready ("Ready for edit")."""
+        return self.filter(state=State.DRAFT, ready_for_edit_at__isnull=False)
+
+    def being_written(self):
+        """Drafts not yet ready for edit (withdrawn ones wait for nobody)."""
+        return self.filter(
+            state=State.DRAFT, ready_for_edit_at__isnull=True, withdrawn_at__isnull=True
+        )
 
     def ready_to_publish(self):
         return self.filter(state=State.EDITED)
@@ -171,13 +178,27 @@ class Article(EditorialModel):
     # articles.corrections alone (with update()), never through save(); read with the article,
     # so the page shows them without a query of their own.
     corrections = models.JSONField(default=list, blank=True, editable=False)
+    # Set by the "Ready for edit" move (finextra.services.transition), cleared by the next move.
+    ready_for_edit_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved it last in the admin (the article list shows it).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="last saved by",
+    )
 
     objects = ArticleManager()
 
     FIELDS_NOT_SAVED = ("comment_count", "corrections", "search_document")
     service_fields = FIELDS_NOT_SAVED
+    # "Ready for edit" is the workflow's to set and clear, like the state.
+    WORKFLOW_FIELDS = (*EditorialModel.WORKFLOW_FIELDS, "ready_for_edit_at")
     derived_fields = {
         "lead_image": ("lead_image_width", "lead_image_height", "lead_image_renditions"),
         "body": ("body_text",),
@@ -187,6 +208,8 @@ class Article(EditorialModel):
         review="articles.review_article",
         publish="articles.publish_article",
         change="articles.change_article",
+        taken_down="its address now answers 404 Not Found",
+        withdrawn="its address now answers 410 Gone",
     )
     copy_fields = (
         "headline",
@@ -223,6 +246,13 @@ class Article(EditorialModel):
         indexes = [
             models.Index(fields=["state", "-published_at"], name="article_live"),
             models.Index(fields=["channel", "state", "-published_at"], name="article_channel_live"),
+            # The desk's queues: drafts ready for edit, and what waits to be published.
+            models.Index(
+                fields=["ready_for_edit_at"],
+                condition=models.Q(state=State.DRAFT, ready_for_edit_at__isnull=False),
+                name="article_ready_for_edit",
+            ),
+            models.Index(fields=["state", "updated_at"], name="article_desk_queue"),
         ]
         permissions = [
             ("review_article", "Can mark articles as edited or send them back to draft"),

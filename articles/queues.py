@@ -1,53 +1,62 @@
-"""The desk's queues: what waits for whom. The admin's front page and its "queue" filter."""
+"""The article desk's queues (registered with `finextra.queues` in `ArticlesConfig.ready()`)."""
 
-from dataclasses import dataclass
+from django.db.models import Exists, OuterRef, Q
 
-from django.urls import reverse
+from finextra.queues import Queue
 
 from .models import Article
 
 
-@dataclass(frozen=True)
-class Queue:
-    key: str
-    title: str
-    waiting_for: str
-    # The order its items are listed in (the longest waiting, or the soonest due, first).
-    ordering: tuple[str, ...]
-
-    def articles(self, queryset=None):
-        """Its articles (of `queryset`, or all), by the ArticleQuerySet method of its name."""
-        return getattr(Article.objects.all() if queryset is None else queryset, self.key)()
-
-    @property
-    def url(self) -> str:
-        return f"{reverse('admin:articles_article_changelist')}?queue={self.key}"
+def _written_by(user) -> Q:
+    """Drafts the user saved last, or that name them as an author."""
+    authored = Article.authors.through.objects.filter(article=OuterRef("pk"), author__user=user.pk)
+    return Q(updated_by=user.pk) | Exists(authored)
 
 
 AWAITING_EDIT = Queue(
-    "awaiting_edit",
-    "Awaiting edit",
-    "Drafts being written, for an editor to check",
-    ("updated_at", "id"),
+    model=Article,
+    key="awaiting_edit",
+    title="Awaiting edit",
+    waiting_for="Drafts their writer says are ready, for an editor to check",
+    permission="articles.review_article",
+    select=lambda rows, user: rows.awaiting_edit(),
+    ordering=("ready_for_edit_at", "id"),
+    time_field="ready_for_edit_at",
+    time_text="ready",
 )
 READY_TO_PUBLISH = Queue(
-    "ready_to_publish",
-    "Ready to publish",
-    "Edited, for a publisher to put live",
-    ("updated_at", "id"),
+    model=Article,
+    key="ready_to_publish",
+    title="Ready to publish",
+    waiting_for="Edited, for a publisher to put live",
+    permission="articles.publish_article",
+    select=lambda rows, user: rows.ready_to_publish(),
+    ordering=("updated_at", "id"),
+    time_field="updated_at",
+    time_text="edited",
 )
 SCHEDULED = Queue(
-    "scheduled",
-    "Scheduled",
-    "Going live at a set time",
-    ("published_at", "id"),
+    model=Article,
+    key="scheduled",
+    title="Scheduled",
+    waiting_for="Going live at a set time (publish now, or reschedule)",
+    permission="articles.publish_article",
+    select=lambda rows, user: rows.scheduled(),
+    ordering=("published_at", "id"),
+    time_field="published_at",
+    time_text="goes live",
 )
-QUEUES = (AWAITING_EDIT, READY_TO_PUBLISH, SCHEDULED)
-BY_KEY = {queue.key: queue for queue in QUEUES}
-
-
-def queues_for(user) -> list[Queue]:
-    """Every queue, the user's own first: a publisher's is what is ready to publish; an
-    editor's, and a writer's (their drafts), what awaits edit."""
-    first = READY_TO_PUBLISH if user.has_perm("articles.publish_article") else AWAITING_EDIT
-    return [first, *(queue for queue in QUEUES if queue is not first)]
+MY_DRAFTS = Queue(
+    model=Article,
+    key="mine",
+    title="Your drafts",
+    waiting_for="Still being written by you; press “Ready for edit” when one is done",
+    permission="articles.add_article",
+    # Editors' own drafts need no "ready": they mark them edited.
+    rule=lambda user: not user.has_perm("articles.review_article"),
+    select=lambda rows, user: rows.being_written().filter(_written_by(user)),
+    ordering=("-updated_at", "-id"),
+    time_field="updated_at",
+    time_text="saved",
+)
+QUEUES = (AWAITING_EDIT, READY_TO_PUBLISH, SCHEDULED, MY_DRAFTS)

@@ -6,6 +6,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -21,7 +22,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from finextra.admin import EditorialAdmin
+from articles.models import Article
+from finextra.admin import EditorialAdmin, QueueFilter
 from finextra.workflow import State, TransitionRefused
 
 from .models import MODERATE, Comment, Report
@@ -59,29 +61,46 @@ def _may_read_unpublished(request) -> bool:
     return request.user.has_perm("articles.view_article")
 
 
-class ArticleFilter(admin.RelatedOnlyFieldListFilter):
-    """Articles with comments, by headline: only live ones for whoever may not read the rest."""
+class ArticleFilter(admin.SimpleListFilter):
+    """By article: the newest articles with comments (one index probe each, not a scan of every
+    comment), only live ones for whoever may not read the rest; any article through the link
+    on each row."""
 
-    def field_choices(self, field, request, model_admin):
-        ids = model_admin.get_queryset(request).distinct().values_list("article__pk", flat=True)
-        limit = Q(pk__in=ids)
-        if not _may_read_unpublished(request):
-            limit &= _article_live()
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=ordering)
-
-
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
-    parameter_name = "reported"
+    title = "article"
+    parameter_name = "article__id__exact"
+    SHOWN = 30
 
     def lookups(self, request, model_admin):
-        return [("open", "Reported, not yet looked at")]
+        commented = Comment.objects.filter(article=OuterRef("pk"))
+        # Comments are on articles that have been published.
+        articles = Article.objects.filter(Exists(commented), published_at__isnull=False)
+        if not _may_read_unpublished(request):
+            articles = articles.filter(_article_live())
+        articles = articles.order_by("-published_at", "-id")
+        return [
+            (str(pk), headline)
+            for pk, headline in articles.values_list("pk", "headline")[: self.SHOWN]
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(open_reports__gt=0)
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(article_id=int(value))
         return queryset
+
+
+class CommentQueueFilter(QueueFilter):
+    """The queue opens on what waits for a moderator; "All" shows every comment."""
+
+    default = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for a moderator"), *super().lookups(request, model_admin)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.waiting()
+        return super().queryset(request, queryset)
 
 
 class RemovedFilter(admin.SimpleListFilter):
@@ -135,15 +154,16 @@ class CommentAdmin(EditorialAdmin):
     review_permission = MODERATE
     publish_permission = MODERATE
 
-    list_display = ("created", "full_text", "commenter", "article_link", "state_shown")
+    # The state next to the date, so it is never pushed off a narrow screen by a long text.
+    list_display = ("created", "state_shown", "full_text", "commenter", "article_link")
     list_display_links = ("created",)
     list_filter = (
-        ReportedFilter,
+        CommentQueueFilter,
         "state",
         RemovedFilter,
         CommenterFilter,
         "editors_pick",
-        ("article", ArticleFilter),
+        ArticleFilter,
     )
     list_select_related = ("article", "author")
     search_fields = ("body", "author__username", "author__display_name", "guest_name")

@@ -6,11 +6,13 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from finextra import roles, workflow
+        from finextra import queues, roles, workflow
 
+        from . import queues as desk_queues
         from .models import Comment
 
         workflow.register(Comment)
+        queues.register(*desk_queues.QUEUES)
         moderating = (
             "comments.view_comment",
             "comments.change_comment",

@@ -81,6 +81,17 @@ class CommentQuerySet(models.QuerySet):
     def awaiting_moderation(self):
         return self.filter(state__in=[State.DRAFT, State.EDITED], removed_at__isnull=True)
 
+    def reported(self):
+        """Reported by readers, and the reports not yet looked at."""
+        return self.filter(open_reports__gt=0, removed_at__isnull=True)
+
+    def waiting(self):
+        """Everything a moderator has to look at: held comments and reported ones."""
+        return self.filter(
+            Q(state__in=[State.DRAFT, State.EDITED]) | Q(open_reports__gt=0),
+            removed_at__isnull=True,
+        )
+
 
 def visible_condition(prefix: str = "") -> Q:
     return Q(**{f"{prefix}state": State.PUBLISHED, f"{prefix}removed_at__isnull": True})
@@ -141,6 +152,19 @@ class Comment(EditorialModel):
             models.Index(fields=["root", "id"], name="comment_thread"),
             # The moderation queue, reported first, newest first.
             models.Index(fields=["-open_reports", "-created_at"], name="comment_queue"),
+            # What waits for a moderator: the front page counts those held, and the queue opens
+            # on those and the reported ones, in its own order.
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(state__in=[State.DRAFT, State.EDITED], removed_at__isnull=True),
+                name="comment_awaiting",
+            ),
+            models.Index(
+                fields=["-open_reports", "-created_at", "-id"],
+                condition=(Q(state__in=[State.DRAFT, State.EDITED]) | Q(open_reports__gt=0))
+                & Q(removed_at__isnull=True),
+                name="comment_waiting",
+            ),
             models.Index(fields=["author", "state"], name="comment_author_state"),
             models.Index(fields=["created_at"], name="comment_created"),
         ]

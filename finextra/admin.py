@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from .media import MediaErrorsAsFormErrors
 from .models import Revision, TransitionLog, User
+from .queues import queues_of
 from .redirects import redirect_check, redirect_save
 from .services import (
     AUTOSAVE_MAX_BYTES,
@@ -35,7 +36,7 @@ from .services import (
     revisions_for,
     transition,
 )
-from .workflow import State, TransitionRefused
+from .workflow import Move, State, TransitionRefused
 
 
 @admin.register(User)
@@ -98,6 +99,46 @@ class RedirectAdmin(DjangoRedirectAdmin):
             Redirect.objects.filter(pk=obj.pk).delete()
         saved = redirect_save(old_path=obj.old_path, new_path=obj.new_path, site=obj.site)
         obj.pk, obj.new_path = saved.pk, saved.new_path
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The desk's queues of the list's model (`finextra.queues`), as the admin's front page
+    links to them. With `default`, the list opens on that queue; "All" shows every row."""
+
+    title = "queue"
+    parameter_name = "queue"
+    default: str | None = None
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        # The default is how the list opens. Any other filter or a search asks for all rows
+        # matching it (a commenter's name links to all their comments), and an action acts on
+        # the rows the person selected.
+        self.opening = request.method == "GET" and not set(request.GET) - {"o", "p"}
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [(queue.key, queue.title) for queue in queues_of(model_admin.model)]
+
+    def value(self):
+        return super().value() or (self.default if self.opening else None)
+
+    def queryset(self, request, queryset):
+        queue = next((q for q in queues_of(queryset.model) if q.key == self.value()), None)
+        if queue is None:
+            return queryset
+        return queue.items(request.user, queryset)
+
+    def choices(self, changelist):
+        if self.default is None:
+            yield from super().choices(changelist)
+            return
+        for key, title in [(self.ALL, "All"), *self.lookup_choices]:
+            yield {
+                "selected": self.value() == key,
+                "query_string": changelist.get_query_string({self.parameter_name: key}),
+                "display": title,
+            }
 
 
 class StaleSave(Exception):
@@ -196,6 +237,8 @@ class TransitionForm(forms.Form):
     move = forms.CharField(max_length=40)
     version = forms.IntegerField()
     note = forms.CharField(required=False, max_length=2000)
+    # The ticked box of a move that asks first (Move.confirm).
+    confirm = forms.BooleanField(required=False)
     at = forms.DateTimeField(
         required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
     )
@@ -307,6 +350,19 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # After the many-to-many fields, so the revision holds the copy exactly as saved.
         revision_record(obj=form.instance, user=request.user)
+        restored_id = form.cleaned_data.get("restored_from")
+        restored = restored_id and revisions_for(form.instance).filter(pk=restored_id).first()
+        if change and restored:
+            history_record(
+                obj=form.instance,
+                move="restore_revision",
+                user=request.user,
+                from_state=form.instance.state,
+                to_state=form.instance.state,
+                note=f"Restored revision {restored.version} (the copy saved "
+                f"{timezone.localtime(restored.at):%d %b %Y %H:%M} by "
+                f"{restored.actor or '(deleted account)'}).",
+            )
         # Saved: what this person had typed and not saved is in the item now.
         autosave_discard(obj=form.instance, user=request.user)
 
@@ -597,6 +653,15 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
             return HttpResponseRedirect(change_url)
         data = form.cleaned_data
         at: datetime | None = data["at"]
+        move = obj.transitions.get(data["move"])
+        if move is not None and move.confirm and not data["confirm"]:
+            request.session["workflow_note"] = data["note"]
+            messages.error(
+                request,
+                f"“{move.label}” asks you to confirm first: tick “{move.confirm}”. "
+                "Nothing was changed.",
+            )
+            return HttpResponseRedirect(change_url)
         try:
             self.transition_apply(
                 request, obj, move=data["move"], note=data["note"], at=at, version=data["version"]
@@ -605,10 +670,30 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
             request.session["workflow_note"] = data["note"]
             messages.error(request, str(refusal))
         else:
-            if obj.is_scheduled:
-                when = timezone.localtime(obj.published_at)
-                done = f"scheduled for {when:%d %b %Y at %H:%M}"
-            else:
-                done = f"now {obj.get_state_display().lower()}"
-            messages.success(request, f"“{obj}” is {done}.")
+            messages.success(request, f"“{obj}” is {move_done(move, obj)}.")
         return HttpResponseRedirect(change_url)
+
+    # Bulk moves (the list's actions), each item through the panel's own path, one message each.
+
+    def bulk_move(self, request, queryset, move_name: str) -> None:
+        move = self.model.transitions.get(move_name)
+        for obj in queryset.order_by("pk"):
+            try:
+                self.transition_apply(
+                    request, obj, move=move_name, note="", at=None, version=obj.version
+                )
+            except TransitionRefused as refusal:
+                self.message_user(request, f"“{obj}”: {refusal}", messages.ERROR)
+            else:
+                self.message_user(request, f"“{obj}” is {move_done(move, obj)}.", messages.SUCCESS)
+
+
+def move_done(move: Move, obj) -> str:
+    """What a move did, after "“Headline” is …"."""
+    if obj.is_scheduled:
+        return f"scheduled for {timezone.localtime(obj.published_at):%d %b %Y at %H:%M}"
+    if move.done:
+        return move.done
+    if move.source == State.PUBLISHED and move.target == State.PUBLISHED:
+        return "live now"
+    return f"now {obj.get_state_display().lower()}"

@@ -75,6 +75,7 @@ class EditorialModel(models.Model):
 RECORDED_CHANGES = {
     "live_change": "Published copy changed",
     "correction": "Correction published",
+    "restore_revision": "Restored an earlier copy",
 }
 
 

@@ -42,6 +42,25 @@ def history_for(obj: models.Model):
     ).select_related("actor")
 
 
+def _has_field(obj: models.Model, name: str) -> bool:
+    try:
+        obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _standing(obj: models.Model) -> str:
+    """How an item stands, in the words of a refusal: "live", "scheduled", "a draft"."""
+    if obj.is_scheduled:
+        return "scheduled"
+    if obj.is_live:
+        return "live"
+    if getattr(obj, "ready_for_edit_at", None):
+        return "already ready for edit"
+    return obj.get_state_display().lower()
+
+
 def transition(
     *,
     obj: models.Model,
@@ -88,24 +107,45 @@ def transition(
                 f"“{step.label}” applies to {State(step.source).label.lower()} items, and this "
                 f"{name} is {current.get_state_display().lower()}. Nothing was changed."
             )
+        if not step.applies_to(current):
+            raise TransitionRefused(
+                f"“{step.label}” applies to {step.when_text}, and this {name} is "
+                f"{_standing(current)}. Nothing was changed."
+            )
         if not step.allows(user, current):
             raise TransitionRefused(
                 f"You are not allowed to “{step.label}” this {name}. Nothing was changed."
             )
         if step.note_required and not note:
             raise TransitionRefused(f"“{step.label}” needs a note saying why. Nothing was changed.")
+        if step.time_required and at is None:
+            raise TransitionRefused(f"“{step.label}” needs a date and time. Nothing was changed.")
 
         now = timezone.now()
         changed = ["state", "version"]
+        history_note = note
         if step.target == State.PUBLISHED:
             when = at or now
             if when < now - timezone.timedelta(minutes=1):
+                instead = "Publish now" if step.source == State.PUBLISHED else "Publish"
                 raise TransitionRefused(
-                    "A scheduled time must be in the future; use “Publish” to publish now. "
+                    f"A scheduled time must be in the future; use “{instead}” to publish now. "
                     "Nothing was changed."
                 )
+            if step.source == State.PUBLISHED:
+                # A scheduled item moved: from the time it had to the new one.
+                before = f"{timezone.localtime(current.published_at):%d %b %Y %H:%M}"
+                history_note = (
+                    f"Rescheduled from {before} to {timezone.localtime(when):%d %b %Y %H:%M}."
+                    if at
+                    else f"Published now instead of at {before}."
+                )
+            elif at:
+                history_note = f"Scheduled for {timezone.localtime(at):%d %b %Y %H:%M}."
+            history_note = f"{history_note} {note}".strip()
             current.published_at = when
-            if current.first_published_at is None:
+            # Never live yet (or only ever scheduled): it is first published at the new time.
+            if current.first_published_at is None or current.first_published_at > now:
                 current.first_published_at = when
             current.withdrawn_at = None
             changed += ["published_at", "first_published_at", "withdrawn_at"]
@@ -119,6 +159,13 @@ def transition(
                 changed.append("withdrawn_at")
                 # A legal takedown: nobody may go on reading it through a preview link.
                 preview_links_revoke(obj=current)
+        if _has_field(current, "ready_for_edit_at"):
+            # Ready for edit holds until the next move: a send-back, a copy change after the
+            # edit, the edit itself.
+            current.ready_for_edit_at = now if step.marks_ready else None
+            changed.append("ready_for_edit_at")
+        elif step.marks_ready:
+            raise TransitionRefused(f"A {name} cannot be marked ready. Nothing was changed.")
 
         from_state = current.state
         current.state = step.target
@@ -130,9 +177,7 @@ def transition(
             user=user,
             from_state=from_state,
             to_state=step.target,
-            note=note
-            if not at
-            else f"Scheduled for {timezone.localtime(at):%d %b %Y %H:%M}. {note}".strip(),
+            note=history_note,
         )
 
     for field in changed:

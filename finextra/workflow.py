@@ -20,6 +20,7 @@ class TransitionRefused(Exception):
 
 
 Rule = Callable[[object, models.Model], bool]
+Condition = Callable[[models.Model], bool]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,23 @@ class Move:
     withdraws: bool = False
     # Made by the system as a consequence of another change, never offered as a button.
     automatic: bool = False
+    # Only when this holds of the item as it stands (a scheduled item, a draft not yet ready).
+    when: Condition | None = None
+    # Why the move does not apply when `when` fails, for the refusal ("… applies to …").
+    when_text: str = ""
+    # The time is the whole point of the move ("Reschedule"): no time, no move.
+    time_required: bool = False
+    # The label of the button beside the date and time, for a schedulable move.
+    time_label: str = "Schedule"
+    # Asked of the person before the move (a checkbox they tick), so a slip cannot make it.
+    confirm: str = ""
+    # What happened, after "“Headline” is …", where the state alone does not say it.
+    done: str = ""
+    # Marks a draft as ready for an editor (sets `ready_for_edit_at`); any other move clears it.
+    marks_ready: bool = False
+
+    def applies_to(self, obj) -> bool:
+        return obj.state == self.source and (self.when is None or bool(self.when(obj)))
 
     def allows(self, user, obj) -> bool:
         if not user or not user.is_active:
@@ -60,13 +78,52 @@ class TransitionTable:
         return [
             move
             for move in self
-            if not move.automatic and move.source == obj.state and move.allows(user, obj)
+            if not move.automatic and move.applies_to(obj) and move.allows(user, obj)
         ]
 
 
-def standard_table(*, review: str, publish: str, change: str) -> TransitionTable:
-    """The table articles and placements share (DESIGN.md, "The editorial workflow")."""
+def _is_scheduled(obj) -> bool:
+    return obj.is_scheduled
+
+
+def _not_ready(obj) -> bool:
+    return obj.ready_for_edit_at is None
+
+
+def _writes_only(*, change: str, review: str, publish: str) -> Rule:
+    """The writers (the commercial team, for placements): they change copy and sign off none."""
+
+    def rule(user, obj) -> bool:
+        return user.has_perm(change) and not user.has_perm(review) and not user.has_perm(publish)
+
+    return rule
+
+
+def standard_table(
+    *,
+    review: str,
+    publish: str,
+    change: str,
+    taken_down: str = "it no longer shows on the site",
+    withdrawn: str = "it no longer shows on the site, and its preview links stop working",
+) -> TransitionTable:
+    """The table articles and placements share (README, "The newsroom's workflow").
+
+    `taken_down` and `withdrawn` say what readers get after "Unpublish" and "Withdraw".
+    """
     return TransitionTable(
+        # The writer says the draft is done: it joins the editors' queue, still a draft.
+        Move(
+            "ready_for_edit",
+            "Ready for edit",
+            State.DRAFT,
+            State.DRAFT,
+            rule=_writes_only(change=change, review=review, publish=publish),
+            when=_not_ready,
+            when_text="drafts not yet marked ready",
+            marks_ready=True,
+            done="ready for edit: it is in the editors' queue",
+        ),
         Move("mark_edited", "Mark as edited", State.DRAFT, State.EDITED, permission=review),
         Move(
             "send_back",
@@ -84,7 +141,38 @@ def standard_table(*, review: str, publish: str, change: str) -> TransitionTable
             permission=publish,
             schedulable=True,
         ),
-        Move("unpublish", "Unpublish", State.PUBLISHED, State.DRAFT, permission=publish),
+        # A scheduled item goes live at once, or at another time: the copy has not changed,
+        # so the editor's sign-off stands. Only `published_at` moves.
+        Move(
+            "publish_now",
+            "Publish now",
+            State.PUBLISHED,
+            State.PUBLISHED,
+            permission=publish,
+            when=_is_scheduled,
+            when_text="scheduled items",
+        ),
+        Move(
+            "reschedule",
+            "Reschedule",
+            State.PUBLISHED,
+            State.PUBLISHED,
+            permission=publish,
+            when=_is_scheduled,
+            when_text="scheduled items",
+            schedulable=True,
+            time_required=True,
+            time_label="Reschedule",
+        ),
+        Move(
+            "unpublish",
+            "Unpublish",
+            State.PUBLISHED,
+            State.DRAFT,
+            permission=publish,
+            confirm="Yes, take it off the site and back to draft",
+            done=f"unpublished: back in draft, and {taken_down}",
+        ),
         Move(
             "withdraw",
             "Withdraw",
@@ -93,6 +181,8 @@ def standard_table(*, review: str, publish: str, change: str) -> TransitionTable
             permission=publish,
             note_required=True,
             withdraws=True,
+            confirm="Yes, withdraw it: a legal takedown",
+            done=f"withdrawn: {withdrawn}",
         ),
         # The sign-off was for the old copy: a change by someone who may not sign off undoes it.
         Move(

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from finextra.admin import EditorialAdmin, EditorialForm
+from finextra.admin import EditorialAdmin, EditorialForm, QueueFilter
 from finextra.workflow import State
 
 from .models import Placement, Slot, Sponsor, web_address
@@ -149,7 +149,7 @@ class PlacementAdmin(EditorialAdmin):
         "weight",
         "stats_link",
     )
-    list_filter = ("state", "slot", "kind", "provenance")
+    list_filter = (QueueFilter, "state", "slot", "kind", "provenance")
     search_fields = ("title", "category", "sponsor__name")
     date_hierarchy = "starts_at"
     list_select_related = ("sponsor",)

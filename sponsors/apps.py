@@ -5,12 +5,14 @@ class SponsorsConfig(AppConfig):
     name = "sponsors"
 
     def ready(self):
-        from finextra import roles, workflow
+        from finextra import queues, roles, workflow
 
+        from . import queues as desk_queues
         from . import signals  # noqa: F401
         from .models import Placement
 
         workflow.register(Placement)
+        queues.register(*desk_queues.QUEUES)
         reading = ("sponsors.view_placement", "sponsors.view_sponsor")
         roles.grant(
             roles.COMMERCIAL,

@@ -154,6 +154,8 @@ class Placement(EditorialModel):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Share of the slot among the placements eligible at once (1 to 100).",
     )
+    # Set by the "Ready for edit" move (finextra.services.transition), cleared by the next move.
+    ready_for_edit_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +168,8 @@ class Placement(EditorialModel):
     )
     # clean() drops a shown-for or paid-by party equal to the sponsor.
     derived_fields = {"sponsor": ("shown_for", "paid_by")}
+    # "Ready for edit" is the workflow's to set and clear, like the state.
+    WORKFLOW_FIELDS = (*EditorialModel.WORKFLOW_FIELDS, "ready_for_edit_at")
     # The editor signs off the whole booking: its claims, its label, where and when it runs.
     copy_fields = (
         "sponsor",
@@ -220,7 +224,15 @@ class Placement(EditorialModel):
                 violation_error_message="The weight is from 1 to 100.",
             ),
         ]
-        indexes = [models.Index(fields=["state", "slot", "ends_at"], name="placement_live")]
+        indexes = [
+            models.Index(fields=["state", "slot", "ends_at"], name="placement_live"),
+            # The desk's queues: placements ready for the editor's check.
+            models.Index(
+                fields=["ready_for_edit_at"],
+                condition=models.Q(state=State.DRAFT, ready_for_edit_at__isnull=False),
+                name="placement_ready_for_edit",
+            ),
+        ]
         permissions = [
             ("review_placement", "Can mark placements as edited or send them back to draft"),
             ("publish_placement", "Can publish, schedule, unpublish and withdraw placements"),

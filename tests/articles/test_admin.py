@@ -239,6 +239,7 @@ def test_a_publisher_withdraws_an_article_and_its_url_answers_410(publisher, liv
             "move": "withdraw",
             "version": live_article.version,
             "note": "Legal takedown.",
+            "confirm": "on",
         },
     )
     assert client.get(live_article.get_absolute_url()).status_code == 410

@@ -42,7 +42,9 @@ def test_an_editor_or_publisher_adds_a_correction_readers_see_at_the_foot(
     user = request.getfixturevalue(role)
     assert "corrections-title" not in page_html(client, live_article)  # its part is now cached
 
-    response = post_change(signed_in(user), live_article, correction=f"  {NOTE}  ")
+    response = post_change(
+        signed_in(user), live_article, correction=f"  {NOTE}  ", correction_confirm="on"
+    )
 
     assert response.status_code == 302, response.content.decode()[:3000]
     html = page_html(client, live_article)
@@ -69,9 +71,13 @@ def test_corrections_accumulate_oldest_first_and_the_copy_change_is_kept(
     client, editor, live_article
 ):
     desk = signed_in(editor)
-    post_change(desk, live_article, correction="First note.")
+    post_change(desk, live_article, correction="First note.", correction_confirm="on")
     response = post_change(
-        desk, live_article, standfirst="A corrected standfirst.", correction="Second note."
+        desk,
+        live_article,
+        standfirst="A corrected standfirst.",
+        correction="Second note.",
+        correction_confirm="on",
     )
     assert response.status_code == 302
 
@@ -181,3 +187,19 @@ def test_corrections_cost_the_article_page_no_query(client, editor, live_article
         assert NOTE in page_html(client, live_article).replace("&#x27;", "'")
 
     assert len(corrected) == len(plain)
+
+
+def test_a_correction_is_published_only_once_its_box_is_ticked(client, editor, live_article):
+    response = post_change(
+        signed_in(editor), live_article, headline="A new headline", correction=NOTE
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tick this box to publish the correction" in html
+    assert "can never be changed or removed" in html
+    assert 'value="A new headline"' in html  # what was typed is kept
+    live_article.refresh_from_db()
+    assert live_article.headline == "Markets rally on rate cut"
+    assert live_article.corrections == []
+    assert "correction" not in [entry.move for entry in history_for(live_article)]

@@ -3,13 +3,11 @@ and standfirst, the admin's front page of queues, and the demo newsroom."""
 
 import json
 import re
-from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from django_prose_editor.config import allowlist_from_extensions
 
 from articles.forms import BODY_EDITOR_EXTENSIONS, BodyField
@@ -153,80 +151,6 @@ def test_the_server_refuses_a_headline_over_its_limit(writer, channel):
     assert response.status_code == 200
     assert "at most 150 characters" in str(response.context["adminform"].form.errors)
     assert Article.objects.count() == 0
-
-
-# The admin's front page: what waits for whom.
-
-
-@pytest.fixture
-def queues(make_article, editor, publisher):
-    """Two drafts (and a withdrawn one, waiting for nobody), one edited, one scheduled."""
-    drafts = [make_article(headline=f"Draft story {n}") for n in (1, 2)]
-    edited = make_article(headline="Edited story")
-    transition(obj=edited, move="mark_edited", user=editor)
-    scheduled = make_article(headline="Scheduled story")
-    transition(obj=scheduled, move="mark_edited", user=editor)
-    transition(obj=scheduled, move="publish", user=publisher, at=timezone.now() + timedelta(days=1))
-    withdrawn = make_article(headline="Withdrawn story")
-    transition(obj=withdrawn, move="mark_edited", user=editor)
-    transition(obj=withdrawn, move="publish", user=publisher)
-    transition(obj=withdrawn, move="withdraw", user=publisher, note="Legal.")
-    return {"drafts": drafts, "edited": edited, "scheduled": scheduled}
-
-
-def queue_sections(html: str) -> list[tuple[str, int]]:
-    found = re.findall(
-        r'<h2 id="queue-[a-z_]+">([^<]+) <span class="desk-count">(\d+)</span>', html
-    )
-    return [(title, int(count)) for title, count in found]
-
-
-@pytest.mark.parametrize(
-    ("role", "first"),
-    [("writer", "Awaiting edit"), ("editor", "Awaiting edit"), ("publisher", "Ready to publish")],
-)
-def test_the_front_page_shows_each_queue_with_its_count_the_users_own_first(
-    request, queues, role, first
-):
-    html = signed_in(request.getfixturevalue(role)).get(reverse("admin:index")).content.decode()
-
-    sections = queue_sections(html)
-    assert sections[0][0] == first
-    assert dict(sections) == {"Awaiting edit": 2, "Ready to publish": 1, "Scheduled": 1}
-    assert "your queue" in html
-    assert "Draft story 1" in html and "Scheduled story" in html
-    assert "Withdrawn story" not in html
-
-
-@pytest.mark.parametrize(
-    ("queue", "shown", "not_shown"),
-    [
-        ("awaiting_edit", ["Draft story 1", "Draft story 2"], ["Edited story", "Withdrawn"]),
-        ("ready_to_publish", ["Edited story"], ["Draft story 1", "Scheduled story"]),
-        ("scheduled", ["Scheduled story"], ["Edited story", "Withdrawn story"]),
-    ],
-)
-def test_each_queues_link_opens_the_article_list_filtered_to_it(
-    editor, queues, queue, shown, not_shown
-):
-    client = signed_in(editor)
-    link = f"{reverse('admin:articles_article_changelist')}?queue={queue}"
-    assert f'href="{link}"' in client.get(reverse("admin:index")).content.decode()
-
-    html = client.get(link).content.decode()
-
-    for headline in shown:
-        assert headline in html
-    for headline in not_shown:
-        assert headline not in html
-
-
-def test_staff_outside_the_newsroom_see_no_article_queues(commercial, moderator, queues):
-    for user in (commercial, moderator):
-        html = signed_in(user).get(reverse("admin:index")).content.decode()
-        assert queue_sections(html) == []
-        assert "Draft story 1" not in html
-        assert signed_in(user).get(reverse("admin:articles_article_changelist")).status_code == 403
 
 
 # The demo newsroom.

@@ -4,8 +4,10 @@ answer its transition table gives. Nothing wrongly allowed, nothing wrongly refu
 
 The moves and states are read from the models' tables (`Model.transitions`), so a move added
 to a table is walked here without touching this file. The table's answer: a move is made only
-when it is not automatic (those are the code's own, never a request's), the item is in its
-source state, and the table's permission or rule allows the person."""
+when it is not automatic (those are the code's own, never a request's), it applies to the item
+as it stands (its source state, and the move's own condition: a scheduled item for "Publish
+now"), and the table's permission or rule allows the person. A move that asks for confirmation
+is posted with its box ticked, as a browser sends it."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,11 +48,13 @@ def _actors(with_owners: bool) -> list[Actor]:
 
 
 # Each situation: the fields that put an item there (set directly: this is the arrangement).
-def _standard_situations(now):
+def _standard_situations(now, *, ready=True):
     situations = {state.value: {"state": state.value} for state in State}
     situations["published"].update(published_at=now - timedelta(hours=1))
     situations["scheduled"] = {"state": State.PUBLISHED, "published_at": now + timedelta(days=1)}
     situations["withdrawn"] = {"state": State.DRAFT, "withdrawn_at": now - timedelta(hours=1)}
+    if ready:  # articles and placements: a draft its writer says is ready
+        situations["ready for edit"] = {"state": State.DRAFT, "ready_for_edit_at": now}
     return situations
 
 
@@ -110,7 +114,7 @@ def walk(*, model, item, situations, actors, users, variants=({},), arrange=None
                         current = model._base_manager.get(pk=item.pk)
                         expected = (
                             not move.automatic
-                            and move.source == current.state
+                            and move.applies_to(current)
                             and user is not None
                             and move.allows(user, current)
                         )
@@ -124,6 +128,8 @@ def walk(*, model, item, situations, actors, users, variants=({},), arrange=None
                         }
                         if move.schedulable:
                             data["at"] = future
+                        if move.confirm:
+                            data["confirm"] = "on"
                         response = client.post(url, data)
                         assert response.status_code in (302, 403, 404), response.status_code
                         made = TransitionLog.objects.count() > logged
@@ -268,7 +274,7 @@ def test_no_bulk_action_makes_an_automatic_move(make_user, make_article, editor,
             if name == "delete_selected":
                 continue
             items = []
-            for fields in _standard_situations(now).values():
+            for fields in _standard_situations(now, ready=model is not Comment).values():
                 item = makers[model]()
                 model._base_manager.filter(pk=item.pk).update(**fields)
                 items.append(item)
