@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.flatpages.admin import FlatPageAdmin as DjangoFlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -13,11 +16,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from finextra.admin import EditorialAdmin, QueueFilter
+from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
 
 from .corrections import correction_publish
 from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
+from .sanitize import clean_body
 from .search import admin_search
 
 
@@ -36,7 +41,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "user")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -51,7 +56,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialAdmin):
+class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     review_permission = "articles.review_article"
@@ -286,3 +291,20 @@ def _when(moment, *, one_line=False):
         " " if one_line else mark_safe("<br>"),
         date_format(local, "H:i"),
     )
+
+
+class CleanedFlatpageForm(FlatpageForm):
+    def clean_content(self):
+        # The site's pages take the article body's allow-list: no script, no handler, no style.
+        return clean_body(self.cleaned_data["content"])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class FlatPageAdmin(DjangoFlatPageAdmin):
+    """The site's pages (finextra/pages.py), cleaned on save like an article body. Here, not in
+    finextra, because the allow-list is the articles app's."""
+
+    form = CleanedFlatpageForm

@@ -6,8 +6,11 @@ for the channel on a channel's feed."""
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 from django.utils.text import get_text_list
+
+from finextra.text import xml_safe
 
 from .models import Article, Channel
 from .provenance import PAID_PROVENANCES
@@ -27,8 +30,38 @@ def feed_articles(*, channel: Channel | None = None):
     return articles[:FEED_SIZE]
 
 
+def _xml_safe(value):
+    if isinstance(value, str | Promise):
+        return xml_safe(str(value))
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class _XmlSafe:
+    """Drops what XML 1.0 cannot carry from every text of the feed and its items: a control
+    character saved before the forms refused them (or written around them) must not take the
+    feed down for everyone, nor make it malformed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class SafeRssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(_XmlSafe, Atom1Feed):
+    pass
+
+
 class ArticleFeed(Feed):
     """What every item says, whichever list it comes from."""
+
+    feed_type = SafeRssFeed
 
     def item_title(self, item):
         if item.provenance in PAID_PROVENANCES:
@@ -69,7 +102,7 @@ class LatestNewsFeed(ArticleFeed):
 
 
 class LatestNewsAtomFeed(LatestNewsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestNewsFeed.description
 
     def feed_url(self):
@@ -97,7 +130,7 @@ class ChannelFeed(ArticleFeed):
 
 
 class ChannelAtomFeed(ChannelFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

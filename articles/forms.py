@@ -65,9 +65,10 @@ class BodyField(ProseEditorFormField):
         return body_text_key(initial) != body_text_key(self.to_python(data))
 
 
-class LeadImageField(forms.ImageField):
+class CheckedImageField(forms.ImageField):
     """An upload is a clear form error, before anything is stored, unless it is a whole JPEG,
-    PNG or WebP within the size limits (articles.images)."""
+    PNG or WebP within the size limits (articles.images). Lead images and placement images
+    alike."""
 
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
@@ -96,13 +97,11 @@ class ArticleForm(EditorialForm):
     class Meta:
         model = Article
         fields = "__all__"
-        field_classes = {"body": BodyField, "lead_image": LeadImageField}
+        field_classes = {"body": BodyField, "lead_image": CheckedImageField}
         help_texts = {
             "body": "Headings, lists, links, quotes, bold and italic. Pasted text keeps only "
             "these; the page shows the body cleaned to them.",
-            "lead_image": f"JPEG, PNG or WebP, up to {images.MAX_UPLOAD_BYTES // 2**20} MB and "
-            f"{images.MAX_PIXELS // 1_000_000} megapixels. Sizes for every screen are made "
-            "when you save.",
+            "lead_image": f"{images.LIMITS_HELP} Sizes for every screen are made when you save.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -112,7 +111,7 @@ class ArticleForm(EditorialForm):
             if name in self.fields:
                 self.fields[name].widget.attrs["data-count-advice"] = advice
         if "lead_image" in self.fields:
-            self.fields["lead_image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+            self.fields["lead_image"].widget.attrs["accept"] = images.ACCEPT
         if not self.instance.is_live:
             del self.fields["correction"]
             del self.fields["correction_confirm"]

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from finextra.media import STORAGE_ERRORS
 
@@ -31,6 +31,12 @@ SAVE_OPTIONS = {
     "PNG": {"compress_level": 6},
     "WEBP": {"quality": 80, "method": 4},
 }
+
+ACCEPT = "image/jpeg,image/png,image/webp"
+LIMITS_HELP = (
+    f"JPEG, PNG or WebP, up to {MAX_UPLOAD_BYTES // 2**20} MB and "
+    f"{MAX_PIXELS // 1_000_000} megapixels."
+)
 
 INVALID_MESSAGE = (
     "This file is not an image we can use. Upload a JPEG, PNG or WebP photo or graphic."
@@ -87,6 +93,34 @@ def _check_pixels(width: int, height: int) -> None:
             code="too_many_pixels",
             params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
         )
+
+
+def image_without_metadata(upload) -> ContentFile:
+    """The upload turned upright by its camera orientation and saved again without EXIF (GPS
+    position, camera make, model and serial number, time taken) or XMP, keeping its colour
+    profile. The original is public (og:image links it), so it must say nothing of where the
+    photographer stood. A JPEG is re-encoded with its own quantisation tables and subsampling,
+    so it loses nothing visible."""
+    upload.seek(0)
+    with Image.open(upload) as opened:
+        image_format = opened.format
+        options: dict = {"exif": b""}
+        if opened.info.get("icc_profile"):
+            options["icc_profile"] = opened.info["icc_profile"]
+        if image_format == "JPEG":
+            options["qtables"] = opened.quantization
+            options["subsampling"] = JpegImagePlugin.get_sampling(opened)
+            options["progressive"] = bool(opened.info.get("progressive"))
+        elif image_format == "WEBP":
+            options.update({"quality": 90, "method": 4})
+        elif image_format == "PNG" and "transparency" in opened.info:
+            options["transparency"] = opened.info["transparency"]
+        upright = ImageOps.exif_transpose(opened)
+        upright.load()
+    buffer = io.BytesIO()
+    upright.save(buffer, image_format, **options)
+    upload.seek(0)
+    return ContentFile(buffer.getvalue(), name=PurePosixPath(upload.name).name)
 
 
 def rendition_widths(original_width: int) -> list[int]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from finextra.fields import LineField, ProseField
 from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
@@ -26,9 +27,9 @@ class PublishedCorrection(NamedTuple):
 
 
 class Channel(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = LineField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    strapline = models.CharField(
+    strapline = LineField(
         max_length=200, blank=True, help_text="One sentence shown at the top of its pages."
     )
 
@@ -43,9 +44,9 @@ class Channel(models.Model):
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=120)
+    name = LineField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
-    bio = models.TextField(blank=True)
+    bio = ProseField(blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -65,7 +66,7 @@ class Author(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=60, unique=True)
+    name = LineField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
     class Meta:
@@ -123,11 +124,11 @@ class Article(EditorialModel):
         CLOSED = "closed", "Closed (existing comments shown)"
         HIDDEN = "hidden", "Hidden"
 
-    headline = models.CharField(max_length=150)
+    headline = LineField(max_length=150)
     slug = models.SlugField(
         max_length=160, unique=True, help_text="Part of the URL; a changed slug still resolves."
     )
-    standfirst = models.TextField(
+    standfirst = ProseField(
         max_length=320, help_text="The summary under the headline (and in search results)."
     )
     body = models.TextField(help_text="HTML; cleaned to an allow-list on every save.")
@@ -295,6 +296,10 @@ class Article(EditorialModel):
         # own renditions too, so the page and og:image show the same picture.
         stored = getattr(self, "_stored_lead_image", None)
         new_image = image_saved and bool(self.lead_image) and not self.lead_image._committed
+        if new_image:
+            # Stored upright and without its camera's metadata (GPS, camera); this also sets
+            # the width and height from the upright picture.
+            self.lead_image = images.image_without_metadata(self.lead_image)
         swapped = (
             image_saved
             and bool(self.lead_image)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from finextra.text import xml_safe
+
 from .models import Article, Author, Channel, Tag
 from .provenance import Provenance
 
@@ -82,10 +84,14 @@ def news_articles():
 def news_sitemap(request):
     # The Site's domain, as Django's sitemaps and feeds use (cached: no query after the first).
     site = get_current_site(request)
+    articles = list(news_articles())
+    for article in articles:
+        # Whatever was saved, the sitemap stays well-formed XML.
+        article.headline = xml_safe(article.headline)
     # No request context: the page's context processors (the channel menu) have no place here.
     xml = render_to_string(
         "articles/news_sitemap.xml",
-        {"articles": news_articles(), "base_url": f"{request.scheme}://{site.domain}"},
+        {"articles": articles, "base_url": f"{request.scheme}://{site.domain}"},
     )
     return HttpResponse(xml, content_type="application/xml; charset=utf-8")
 

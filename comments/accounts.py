@@ -1,6 +1,7 @@
 """Reader accounts: sign-up, sign-in and out, password reset (Django's views, our templates),
 and the account page where a reader downloads their comments or deletes the account."""
 
+import contextlib
 import json
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -20,6 +22,7 @@ from .abuse import rate_limited
 from .forms import AccountDeleteForm, NewPasswordForm, SignUpForm
 from .models import Comment
 from .services import account_comments_export, account_delete, ip_hash
+from .signup import account_activate, account_for_activation, account_sign_up
 
 
 def _safe_next(request) -> str:
@@ -40,12 +43,41 @@ def signup(request):
         if rate_limited("signup", ip_hash(client_ip(request)), limit=per_ip[0], seconds=per_ip[1]):
             form.add_error(None, "Too many new accounts from your address. Try again later.")
             return render(request, "comments/accounts/signup.html", {"form": form}, status=429)
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user}. You are signed in.")
-        return redirect(_safe_next(request))
+        # Someone signing up with that username or address a moment ago gets the same answer.
+        with contextlib.suppress(IntegrityError):
+            account_sign_up(
+                username=form.cleaned_data["username"],
+                display_name=form.cleaned_data["display_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                next_url=_safe_next(request),
+            )
+        # The same answer whether or not the address has an account (it gets an email either way).
+        return redirect("comments:signup_sent")
     return render(
         request, "comments/accounts/signup.html", {"form": form, "next": _safe_next(request)}
+    )
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "comments/accounts/signup_sent.html")
+
+
+def signup_confirm(request, uidb64, token):
+    """The link in the confirmation email: a page with a button (a GET changes nothing, so a
+    mail scanner opening the link confirms nothing); the POST activates and signs in."""
+    account = account_for_activation(uidb64, token)
+    if request.method == "POST" and account is not None:
+        account_activate(user=account)
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {account}. Your account is confirmed.")
+        return redirect(_safe_next(request))
+    return render(
+        request,
+        "comments/accounts/signup_confirm.html",
+        {"account": account, "next": _safe_next(request)},
+        status=200 if account is not None else 404,
     )
 
 

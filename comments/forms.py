@@ -124,13 +124,12 @@ class SignUpForm(UserCreationForm):
         super().validate_password_for_user(user, password_field_name="password1")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with that email already exists. Sign in, or reset its password.",
-                code="email_taken",
-            )
-        return email
+        return self.cleaned_data["email"].strip()
+
+    def _get_validation_exclusions(self):
+        # Whether an address has an account is never said here (comments/signup.py emails
+        # its owner instead): its uniqueness is checked by the sign-up, not the form.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

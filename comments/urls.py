@@ -14,6 +14,12 @@ urlpatterns = [
     path("comments/house-rules/", views.house_rules, name="house_rules"),
     path("accounts/", accounts.account, name="account"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/sent/", accounts.signup_sent, name="signup_sent"),
+    path(
+        "accounts/signup/confirm/<uidb64>/<token>/",
+        accounts.signup_confirm,
+        name="signup_confirm",
+    ),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/comments.json", accounts.export, name="export"),

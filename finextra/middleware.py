@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from .net import is_trusted_proxy
+
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
@@ -142,3 +144,20 @@ def _mark_database_error(sender, request=None, **kwargs):
     error = sys.exc_info()[1]
     if request is not None and error is not None and database_unavailable(error):
         setattr(request, _DATABASE_DOWN, True)
+
+
+class ForwardedProtoMiddleware:
+    """X-Forwarded-Proto is believed only from TRUSTED_PROXIES: Django's SECURE_PROXY_SSL_HEADER
+    believes it from anyone, so a client that reaches an app server directly could claim HTTPS
+    (and get secure-only behaviour over plain HTTP). Drop the header from anyone else, before
+    SecurityMiddleware reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not is_trusted_proxy(
+            request.META.get("REMOTE_ADDR", "")
+        ):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)

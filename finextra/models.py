@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .workflow import State, TransitionTable
@@ -13,6 +14,19 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=80, blank=True, help_text="Shown beside comments; the username when empty."
     )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # One account per address, whatever its case (password resets go to it). Accounts
+            # without one (some staff) are not affected.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                condition=~models.Q(email=""),
+                violation_error_message="Another account already has this email address.",
+                violation_error_code="email_taken",
+            )
+        ]
 
     def __str__(self):
         return self.display_name or self.username

@@ -5,8 +5,10 @@ import subprocess
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,8 +102,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response gets its Content-Security-Policy (finextra/csp.py).
+    "finextra.csp.ContentSecurityPolicyMiddleware",
     # First: answers /healthz before the HTTPS redirect and the host check.
     "finextra.middleware.HealthCheckMiddleware",
+    # Before anything reads request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
+    "finextra.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "finextra.middleware.ServiceUnavailableMiddleware",
@@ -331,6 +337,40 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp; finextra/csp.py): closed by default. Every script is a
+# static file, so public pages need no 'unsafe-inline' and no nonce (a nonce would make every
+# cached copy of a page differ). The admin gets this policy with the relaxations its rich-text
+# editor needs (finextra.csp.admin_directives; listed in the README).
+# Where uploaded images are served from when not from this site: CSP_MEDIA_ORIGINS, and the
+# origins MEDIA_URL and the S3 settings name.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+for _media_origin in (
+    MEDIA_URL,
+    # The S3 store's own addresses: its CDN's, or the endpoint's, or AWS's for the bucket.
+    f"https://{env('MEDIA_S3_CUSTOM_DOMAIN')}" if env("MEDIA_S3_CUSTOM_DOMAIN") else "",
+    env("MEDIA_S3_ENDPOINT_URL") if env("MEDIA_S3_BUCKET") else "",
+    f"https://{env('MEDIA_S3_BUCKET')}.s3.amazonaws.com" if env("MEDIA_S3_BUCKET") else "",
+):
+    _parts = urlsplit(_media_origin)
+    if _parts.scheme and _parts.netloc:
+        CSP_MEDIA_ORIGINS.append(f"{_parts.scheme}://{_parts.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        # Violations are logged (finextra.csp.csp_report), never stored.
+        "report-uri": ["/csp-report/"],
+    }
+}
+
 # Comments and reader accounts (comments/).
 # Guests may comment with a name and an email (their comments wait for a moderator). On in the
 # demo (`make run` sets DJANGO_DEBUG); off by default.
@@ -348,6 +388,10 @@ COMMENTS_FORM_MAX_AGE = 12 * 60 * 60
 COMMENTS_RATE_PER_ACCOUNT = (5, 10 * 60)
 COMMENTS_RATE_PER_IP = (30, 10 * 60)
 ACCOUNTS_SIGNUP_RATE_PER_IP = (10, 60 * 60)
+
+# Sponsored placements: a client (address and user agent) counts one impression and one click
+# per placement within this window; only a keyed hash of it sits in the cache meanwhile.
+PLACEMENT_COUNT_WINDOW_SECONDS = int(env("PLACEMENT_COUNT_WINDOW_SECONDS", "1800"))
 
 # Crispy forms render the public forms through the site's own small template pack
 # (templates/finextra_forms/), styled by static/css/site.css.

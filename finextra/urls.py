@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
+from .csp import csp_report
 from .pages import PAGES
 from .schedule import calendar_view
 
@@ -14,6 +15,7 @@ admin.site.index_title = "The desk"
 urlpatterns = [
     path("admin/calendar/", calendar_view, name="newsroom-calendar"),
     path("admin/", admin.site.urls),
+    path("csp-report/", csp_report, name="csp_report"),
     path("sponsored/", include("sponsors.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -14,7 +14,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles import images
+from articles.forms import CheckedImageField
 from finextra.admin import EditorialAdmin, EditorialForm, QueueFilter
+from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
 
 from .models import Placement, Slot, Sponsor, web_address
@@ -34,8 +37,19 @@ def _formfield(db_field, **kwargs):
 MAX_REPORT_DAYS = 400
 
 
+class SponsorForm(forms.ModelForm):
+    class Meta:
+        model = Sponsor
+        fields = ("name", "slug", "website", "logo")
+        formfield_callback = _formfield
+        # The lead image's checks: whole JPEG, PNG or WebP within the size limits.
+        field_classes = {"logo": CheckedImageField}
+        help_texts = {"logo": images.LIMITS_HELP}
+
+
 @admin.register(Sponsor)
 class SponsorAdmin(admin.ModelAdmin):
+    form = SponsorForm
     list_display = ("name", "website", "live_placements")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -81,7 +95,15 @@ class PlacementForm(EditorialForm):
         model = Placement
         fields = "__all__"
         formfield_callback = _formfield
+        # The lead image's checks: whole JPEG, PNG or WebP within the size limits.
+        field_classes = {"image": CheckedImageField}
         error_messages = {"target_url": {"invalid": web_address.message}}
+        help_texts = {"image": images.LIMITS_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "image" in self.fields:
+            self.fields["image"].widget.attrs["accept"] = images.ACCEPT
 
     def clean(self):
         cleaned = super().clean()
@@ -133,7 +155,7 @@ def _csv_cell(value):
 
 
 @admin.register(Placement)
-class PlacementAdmin(EditorialAdmin):
+class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     form = PlacementForm
     review_permission = "sponsors.review_placement"
     publish_permission = "sponsors.publish_placement"

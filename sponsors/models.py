@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import get_text_list
 
+from articles.images import image_without_metadata
 from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
+from finextra.fields import LineField, ProseField
 from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel
 from finextra.workflow import State, standard_table
@@ -18,7 +20,7 @@ from finextra.workflow import State, standard_table
 class Sponsor(models.Model):
     """Who pays for sponsored and promoted content."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = LineField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to="sponsors/", blank=True)
@@ -29,6 +31,15 @@ class Sponsor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "logo" in update_fields) and (
+            self.logo and not self.logo._committed
+        ):
+            # Like every stored original: upright and without its camera's metadata.
+            self.logo = image_without_metadata(self.logo)
+        super().save(*args, **kwargs)
 
 
 class Slot(models.TextChoices):
@@ -123,15 +134,15 @@ class Placement(EditorialModel):
         default=Provenance.SPONSORED,
         help_text="Decides the label readers see.",
     )
-    category = models.CharField(
+    category = LineField(
         max_length=40,
         blank=True,
         help_text="Shown in brackets before the title: “Impact Study”, “Webinar”.",
     )
-    title = models.CharField(max_length=200)
-    summary = models.TextField(max_length=400, blank=True)
+    title = LineField(max_length=200)
+    summary = ProseField(max_length=400, blank=True)
     event_date = models.DateField(null=True, blank=True, help_text="Sponsored events only.")
-    event_place = models.CharField(max_length=120, blank=True, help_text="Sponsored events only.")
+    event_place = LineField(max_length=120, blank=True, help_text="Sponsored events only.")
     target_url = models.URLField(
         "link",
         max_length=500,
@@ -241,13 +252,19 @@ class Placement(EditorialModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("sponsors:about", kwargs={"pk": self.pk})
-
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "image" in update_fields) and (
+            self.image and not self.image._committed
+        ):
+            # Like a lead image: stored upright and without its camera's metadata.
+            self.image = image_without_metadata(self.image)
         # A media store that fails (full, read-only) leaves no image behind: a form error.
         with files_removed_on_failure(self):
             super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sponsors:about", kwargs={"pk": self.pk})
 
     def clean(self):
         super().clean()

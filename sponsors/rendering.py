@@ -7,7 +7,15 @@ from django.urls import reverse
 from .counting import CLICK, IMPRESSION, token_for
 
 
-def placement_html(placement) -> str:
+def placement_html(placement, *, counted: bool = True) -> str:
+    """The placement as a reader sees it; with `counted=False` (a preview of an unpublished
+    article) its links go straight to the destination and it has no beacon, so a preview
+    counts neither a click nor an impression."""
+    if not counted:
+        return render_to_string(
+            "sponsors/placement.html",
+            {"placement": placement, "slot": placement.slot, "click_url": placement.target_url},
+        )
     return render_to_string(
         "sponsors/placement.html",
         {

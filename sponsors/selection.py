@@ -43,6 +43,8 @@ class Candidate(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     html: str
+    # The same without beacon or counted links, for previews of unpublished articles.
+    preview_html: str
 
     def is_live_at(self, at: datetime) -> bool:
         return self.published_at <= at and self.starts_at <= at < self.ends_at
@@ -93,6 +95,7 @@ def _candidates(channel) -> list[Candidate]:
                 starts_at=p.starts_at,
                 ends_at=p.ends_at,
                 html=placement_html(p),
+                preview_html=placement_html(p, counted=False),
             )
             for p in placements.order_by("pk")
         ]

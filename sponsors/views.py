@@ -62,7 +62,9 @@ def click(request, token):
     target = target.first()
     if target is None:
         raise Http404("This placement is no longer running.")
-    if counting.counts(request):
+    if counting.counts(request) and counting.first_in_window(
+        request, placement_id=placement_id, measure="clicks"
+    ):
         count_record(placement_id=placement_id, measure="clicks")
     return _uncached(HttpResponseRedirect(target))
 
@@ -74,6 +76,10 @@ def seen(request, token):
     placement_id = counting.placement_id_from(token, purpose=counting.IMPRESSION)
     if placement_id is None:
         raise Http404("No such beacon.")
-    if counting.counts(request) and Placement.objects.live().filter(pk=placement_id).exists():
+    if (
+        counting.counts(request)
+        and Placement.objects.live().filter(pk=placement_id).exists()
+        and counting.first_in_window(request, placement_id=placement_id, measure="impressions")
+    ):
         count_record(placement_id=placement_id, measure="impressions")
     return _uncached(HttpResponse(BEACON, content_type="image/gif"))

@@ -25,4 +25,7 @@ def placement(context, slot, page_object=None):
     request = context.get("request")
     candidates = placements_for_page(request, _channel_of(page_object)).get(slot, [])
     chosen = placement_choose(candidates)
-    return "" if chosen is None else chosen.html
+    if chosen is None:
+        return ""
+    # Whoever opens a preview is not a reader of the page: nothing on it is counted.
+    return chosen.preview_html if context.get("preview") else chosen.html

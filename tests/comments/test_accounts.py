@@ -26,49 +26,118 @@ def browser():
     return Client(enforce_csrf_checks=True)
 
 
-def test_a_new_reader_signs_up_and_is_signed_in(browser, submit, live_article, db):
-    next_url = f"{live_article.get_absolute_url()}#comments"
+@pytest.fixture
+def sign_up(submit, django_capture_on_commit_callbacks):
+    """Post the sign-up form as a browser does; its emails go once the sign-up commits."""
 
-    response = submit(
-        browser,
-        f"/accounts/signup/?next={next_url.replace('#', '%23')}",
-        "",
-        {
+    def send(browser, *, next_url="", **fields):
+        data = {
             "username": "newreader",
             "display_name": "Nova Reader",
             "email": "nova@example.com",
             "password1": "a-long-Passphrase-42",
             "password2": "a-long-Passphrase-42",
-        },
-    )
+            **fields,
+        }
+        url = "/accounts/signup/" + (f"?next={next_url.replace('#', '%23')}" if next_url else "")
+        with django_capture_on_commit_callbacks(execute=True):
+            return submit(browser, url, "", data)
+
+    return send
+
+
+def test_a_new_reader_confirms_their_address_and_is_signed_in(
+    browser, submit, sign_up, live_article, db
+):
+    next_url = f"{live_article.get_absolute_url()}#comments"
+
+    response = sign_up(browser, next_url=next_url)
 
     assert response.status_code == 302
-    assert response["Location"] == next_url
+    assert response["Location"] == "/accounts/signup/sent/"
+    assert "Check your email" in browser.get(response["Location"]).content.decode()
+    account = User.objects.get(username="newreader")
+    assert not account.is_active  # nothing to sign in to until the address is confirmed
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nova@example.com"]
+    link = re.search(r"http://testserver(/accounts/signup/confirm/\S+)", mail.outbox[0].body)
+
+    # Opening the link (a mail scanner does) changes nothing; the button does.
+    page = browser.get(link.group(1))
+    assert page.status_code == 200
+    assert not User.objects.get(pk=account.pk).is_active
+    confirmed = submit(browser, link.group(1), "", {})
+
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == next_url
+    assert User.objects.get(pk=account.pk).is_active
     page = browser.get(live_article.get_absolute_url()).content.decode()
     assert "Nova Reader" in page  # the header names the signed-in reader
     assert 'name="notify_replies"' in page
+    # The link is spent.
+    assert browser.get(link.group(1)).status_code == 404
 
 
-def test_sign_up_refusals_keep_what_was_typed(browser, submit, db, make_user):
-    make_user("taken", email="taken@example.com")
+def test_sign_up_answers_alike_whether_or_not_the_address_has_an_account(
+    browser, sign_up, make_user, db
+):
+    owner = make_user("owner", email="known@example.com")
+
+    new = sign_up(browser, username="first", email="fresh@example.com")
+    known = sign_up(Client(enforce_csrf_checks=True), username="second", email="KNOWN@example.com")
+
+    assert (new.status_code, new["Location"]) == (known.status_code, known["Location"])
+    # The owner is told instead, and nothing is created for the address they already use.
+    assert [m.to for m in mail.outbox] == [["fresh@example.com"], [owner.email]]
+    to_owner = mail.outbox[1]
+    assert "already have one: your username is owner" in to_owner.body
+    assert "/accounts/password-reset/" in to_owner.body
+    assert not User.objects.filter(username="second").exists()
+    assert User.objects.filter(email__iexact="known@example.com").count() == 1
+
+
+def test_signing_in_before_confirming_fails_like_a_wrong_password(browser, submit, sign_up, db):
+    sign_up(browser)
 
     response = submit(
         browser,
-        "/accounts/signup/",
+        "/accounts/login/",
         "",
-        {
-            "username": "taken",
-            "display_name": "Kept Name",
-            "email": "TAKEN@example.com",
-            "password1": "short",
-            "password2": "different",
-        },
+        {"username": "newreader", "password": "a-long-Passphrase-42"},
+    )
+
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_an_unconfirmed_account_does_not_keep_an_address_from_its_owner(browser, sign_up, db):
+    sign_up(browser, username="squatter", email="victim@example.com")
+
+    sign_up(Client(enforce_csrf_checks=True), username="victim", email="victim@example.com")
+
+    assert list(
+        User.objects.filter(email="victim@example.com").values_list("username", flat=True)
+    ) == ["victim"]
+    assert mail.outbox[-1].to == ["victim@example.com"]
+    assert "/accounts/signup/confirm/" in mail.outbox[-1].body
+
+
+def test_sign_up_refusals_keep_what_was_typed(browser, sign_up, db, make_user):
+    make_user("taken", email="taken@example.com")
+
+    response = sign_up(
+        browser,
+        username="taken",
+        display_name="Kept Name",
+        email="TAKEN@example.com",
+        password1="short",
+        password2="different",
     )
 
     content = response.content.decode()
     assert response.status_code == 200
     assert "A user with that username already exists." in content
-    assert "An account with that email already exists." in content
+    # The page says nothing about the address (its owner would be emailed, were it valid).
+    assert "email already" not in content and "address already" not in content
     assert 'value="Kept Name"' in content
     assert User.objects.count() == 1
 
@@ -95,6 +164,32 @@ def test_a_weak_password_is_refused_under_the_password_field(browser, submit, db
     assert '<ul class="field-errors" id="id_password1_error">' in password
     assert "too short" not in confirmation
     assert not User.objects.exists()
+
+
+def test_the_database_keeps_one_account_per_address_whatever_its_case(make_user):
+    from django.db import IntegrityError, transaction
+
+    make_user("first", email="Same@Example.com")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_user("second", email="same@example.COM")
+    make_user("third")  # no address at all: any number of those
+    make_user("fourth")
+
+
+def test_a_password_reset_answers_alike_whether_or_not_the_address_is_known(
+    browser, submit, reader
+):
+    known = submit(browser, "/accounts/password-reset/", "", {"email": "riley@example.com"})
+    unknown = submit(
+        Client(enforce_csrf_checks=True),
+        "/accounts/password-reset/",
+        "",
+        {"email": "nobody@example.com"},
+    )
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert [m.to for m in mail.outbox] == [["riley@example.com"]]
 
 
 def test_a_reader_signs_in_at_accounts_login_and_out_by_post(browser, submit, reader):

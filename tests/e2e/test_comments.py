@@ -1,9 +1,11 @@
 """Comments as people use them, in a real Chromium: a new reader signs up, comments and replies;
 a guest posts and waits; a moderator publishes from the queue; hostile bodies run nothing."""
 
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 
 from comments.models import Comment
 from comments.services import comment_post
@@ -38,6 +40,11 @@ def test_a_new_reader_signs_up_comments_and_replies(page, live_article):
     page.get_by_label("Password", exact=True).fill("a-long-Passphrase-42")
     page.get_by_label("Password confirmation").fill("a-long-Passphrase-42")
     page.get_by_role("button", name="Create account").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    # The link in the email confirms the address; the button signs the reader in.
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Confirm my account").click()
 
     expect(page.locator("h1")).to_have_text(live_article.headline)
     page.get_by_label("Your comment").fill("Rate cuts will not save the small caps.")

@@ -376,10 +376,11 @@ def test_counts_from_the_site_show_in_the_stats(client, make_user, make_placemen
     assert html.status_code == 200
     from sponsors.counting import CLICK, IMPRESSION, token_for
 
-    for _ in range(4):
+    for reader in range(4):  # four readers, one count each
         client.get(
             f"/sponsored/seen/{token_for(placement.pk, purpose=IMPRESSION)}.gif",
             HTTP_USER_AGENT=BROWSER,
+            REMOTE_ADDR=f"198.51.100.{reader + 1}",
         )
     client.get(f"/sponsored/go/{token_for(placement.pk, purpose=CLICK)}/", HTTP_USER_AGENT=BROWSER)
 

@@ -3,6 +3,8 @@ atomically, and only for readers (not HEAD, prefetches, crawlers or staff). Noth
 the reader."""
 
 import http.client
+import pickle
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
@@ -11,13 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from finextra import roles
-from finextra.services import transition
+from finextra.services import preview_link_create, transition
 from sponsors.counting import CLICK, IMPRESSION, token_for
 from sponsors.models import PlacementDay
 from sponsors.services import count_record
+from tests.conftest import clear_this_runs_cache, redis_client
 
 from .conftest import BROWSER
 
@@ -30,6 +35,16 @@ def click_url(placement):
 
 def beacon_url(placement):
     return f"/sponsored/seen/{token_for(placement.pk, purpose=IMPRESSION)}.gif"
+
+
+def cache_contents() -> str:
+    """Every key and value this run holds in the cache, as one text."""
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        return " ".join(f"{key} {pickle.loads(value)!r}" for key, value in cache._cache.items())
+    client = redis_client()
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+    return " ".join(f"{key.decode()} {client.get(key)!r}" for key in keys)
 
 
 def counted(placement) -> tuple[int, int]:
@@ -223,15 +238,130 @@ def test_a_beacon_from_a_cached_page_after_the_end_is_not_counted(client, make_p
     assert counted(placement) == (0, 0)
 
 
-def test_the_beacon_on_a_page_counts_once_per_fetch(client, live_article, make_placement):
+def test_the_beacon_on_a_page_counts_a_reader_once_however_often_it_is_fetched(
+    client, live_article, make_placement
+):
     placement = make_placement()
     html = client.get(live_article.get_absolute_url()).content.decode()
     src = html.split('class="placement-beacon" src="')[1].split('"')[0]
 
     for _ in range(3):
+        assert client.get(src, HTTP_USER_AGENT=BROWSER).status_code == 200
+
+    assert counted(placement) == (1, 0)
+
+
+# Deduplication: one client counts once per placement over a short window.
+
+
+def test_repeated_clicks_from_one_reader_go_through_but_count_once(client, make_placement):
+    placement = make_placement(target_url="https://example.com/offer/")
+
+    for _ in range(5):
+        response = client.get(click_url(placement), HTTP_USER_AGENT=BROWSER)
+        assert response["Location"] == "https://example.com/offer/"
+
+    assert counted(placement) == (0, 1)
+
+
+def test_readers_at_other_addresses_or_in_other_browsers_each_count(client, make_placement):
+    placement = make_placement()
+    other_browser = BROWSER.replace("Chrome/130", "Chrome/131")
+    readers = [
+        {"REMOTE_ADDR": "198.51.100.1", "HTTP_USER_AGENT": BROWSER},
+        {"REMOTE_ADDR": "198.51.100.2", "HTTP_USER_AGENT": BROWSER},
+        # Two people behind one office address, in different browsers.
+        {"REMOTE_ADDR": "198.51.100.1", "HTTP_USER_AGENT": other_browser},
+    ]
+
+    for reader in readers:
+        client.get(click_url(placement), **reader)
+        client.get(beacon_url(placement), **reader)
+        client.get(beacon_url(placement), **reader)
+
+    assert counted(placement) == (3, 3)
+
+
+def test_a_reader_counts_once_for_each_placement(client, make_placement):
+    first, second = make_placement(), make_placement()
+
+    for placement in (first, second, first, second):
+        client.get(beacon_url(placement), HTTP_USER_AGENT=BROWSER)
+
+    assert counted(first) == (1, 0)
+    assert counted(second) == (1, 0)
+
+
+def test_after_the_window_the_same_reader_counts_again(client, make_placement, settings):
+    settings.PLACEMENT_COUNT_WINDOW_SECONDS = 60
+    placement = make_placement()
+    client.get(beacon_url(placement), HTTP_USER_AGENT=BROWSER)
+
+    # The window's marker is gone once it expires (here: removed, as its expiry would).
+    clear_this_runs_cache()
+    client.get(beacon_url(placement), HTTP_USER_AGENT=BROWSER)
+
+    assert counted(placement) == (2, 0)
+
+
+def test_with_redis_down_a_reader_is_still_counted(client, make_placement, settings):
+    from finextra.cache import breakers_reset
+    from finextra.settings import redis_cache
+    from tests.finextra.test_site import closed_port
+
+    placement = make_placement()
+    breakers_reset()
+    settings.CACHES = {
+        "default": redis_cache(
+            f"redis://127.0.0.1:{closed_port()}/0", key_prefix="down", timeout_seconds=0.5
+        )
+    }
+
+    response = client.get(beacon_url(placement), HTTP_USER_AGENT=BROWSER)
+
+    assert response.status_code == 200
+    assert counted(placement) == (1, 0)
+    breakers_reset()
+
+
+def test_the_window_keeps_no_address_or_user_agent_in_the_cache(client, make_placement):
+    placement = make_placement()
+    address, user_agent = "198.51.100.77", BROWSER + " Reader/77"
+
+    client.get(click_url(placement), REMOTE_ADDR=address, HTTP_USER_AGENT=user_agent)
+    client.get(beacon_url(placement), REMOTE_ADDR=address, HTTP_USER_AGENT=user_agent)
+
+    stored = cache_contents()
+    assert "sponsors:counted:" in stored
+    for text in (address, "Reader/77", address.replace(".", "")):
+        assert text not in stored
+
+
+def test_nothing_on_a_preview_link_is_counted(client, make_article, make_placement, writer):
+    placement = make_placement(target_url="https://example.com/offer/")
+    draft = make_article(headline="Embargoed rewrite")
+    _, token = preview_link_create(obj=draft, user=writer)
+
+    html = client.get(f"/preview/{token}/", HTTP_USER_AGENT=BROWSER).content.decode()
+    assert placement.title in html
+    assert "/sponsored/seen/" not in html
+    assert "/sponsored/go/" not in html
+    assert 'href="https://example.com/offer/"' in html
+    for src in re.findall(r'(?:src|href)="(/[^"]*)"', html):
         client.get(src, HTTP_USER_AGENT=BROWSER)
 
-    assert counted(placement) == (3, 0)
+    assert counted(placement) == (0, 0)
+
+
+def test_the_desks_own_preview_counts_nothing(client, make_article, make_placement, writer):
+    placement = make_placement()
+    draft = make_article(headline="Embargoed rewrite")
+    client.force_login(writer)
+
+    html = client.get(f"/admin/articles/article/{draft.pk}/preview/").content.decode()
+
+    assert placement.title in html
+    assert "/sponsored/seen/" not in html
 
 
 # Rows: one per placement per London day.
@@ -268,7 +398,8 @@ CLICKS = 200
 
 
 def _send_clicks(base_url: str, path: str) -> list[int]:
-    """CLICKS requests from CLIENTS concurrent connections; the status codes."""
+    """CLICKS requests from CLIENTS concurrent connections, each a different reader's browser
+    (one reader counts once); the status codes."""
     address = urlsplit(base_url)
     start = threading.Barrier(CLIENTS)
 
@@ -276,9 +407,9 @@ def _send_clicks(base_url: str, path: str) -> list[int]:
         mine = range(index, CLICKS, CLIENTS)
         start.wait(timeout=30)
         statuses = []
-        for _ in mine:
+        for reader in mine:
             conn = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-            conn.request("GET", path, headers={"User-Agent": BROWSER})
+            conn.request("GET", path, headers={"User-Agent": f"{BROWSER} Reader/{reader}"})
             statuses.append(conn.getresponse().status)
             conn.close()
         return statuses
