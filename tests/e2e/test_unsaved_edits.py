@@ -133,7 +133,7 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
         page.locator(".field-tags .select2-selection").click()  # the autocomplete field
         page.keyboard.type("Fund")
         page.get_by_role("option", name="Fundraising").click()
-        page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
+        page.wait_for_function(f"() => {KEPT_DRAFTS}.length === 1")
         page.close()  # the tab is gone, no question asked
 
         page = context.new_page()
@@ -152,7 +152,7 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
         page.locator(".field-tags .select2-selection").click()
         page.keyboard.type("Fund")
         page.get_by_role("option", name="Fundraising").click()
-        page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
+        page.wait_for_function(f"() => {KEPT_DRAFTS}.length === 1")
         page.close()
         page = context.new_page()
         open_form(page, article)
@@ -201,7 +201,7 @@ def test_signing_out_forgets_the_text_kept_in_the_browser(page, make_article, ma
     sign_in(page, make_user("leaving_writer", roles.WRITER))
     open_form(page, article)
     page.get_by_label("Headline").fill("Embargoed: bank to buy rival for £2bn")
-    page.wait_for_function(f"{KEPT_DRAFTS}.length === 1")
+    page.wait_for_function(f"() => {KEPT_DRAFTS}.length === 1")
     page.on("dialog", lambda dialog: dialog.accept())  # "Leave": the person means it
 
     page.get_by_role("button", name="Log out").click()
