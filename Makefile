@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Settings read it: in development SITE_URL (feeds, sitemaps, JSON-LD) follows the port served.
+export PORT
 
 .PHONY: run test install lock format bench bench-archive drill serve-cached
 

@@ -4,6 +4,7 @@ from django.contrib.flatpages.admin import FlatPageAdmin as DjangoFlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -87,7 +88,13 @@ class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     actions = ["mark_edited_selected", "publish_selected", "unpublish_selected"]
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags", "sponsor")
-    readonly_fields = ("comment_count", "first_published_at", "revised_at", "published_corrections")
+    readonly_fields = (
+        "comment_count",
+        "first_published_at",
+        "revised_at",
+        "published_corrections",
+        "lead_image_thumbnail",
+    )
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
         ("Placement", {"fields": ("channel", "authors", "tags", "provenance", "sponsor")}),
@@ -95,6 +102,7 @@ class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
             "Lead image",
             {
                 "fields": (
+                    "lead_image_thumbnail",
                     "lead_image",
                     "lead_image_alt",
                     "lead_image_decorative",
@@ -139,6 +147,23 @@ class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     def fields_saved(self, obj, form):
         # Who saved last follows every save, as the time of it does.
         return {*super().fields_saved(obj, form), "updated_by"}
+
+    @admin.display(description="current image")
+    def lead_image_thumbnail(self, article):
+        """The lead image as saved, small: the smallest rendition (JPEG or PNG before WebP)."""
+        if not article.lead_image:
+            return "None yet."
+        renditions = sorted(
+            article.lead_image_renditions, key=lambda r: (r["format"] == "webp", r["width"])
+        )
+        src = default_storage.url(renditions[0]["name"]) if renditions else article.lead_image.url
+        if article.lead_image_decorative:
+            alt = "The current lead image (decorative)"
+        else:
+            alt = article.lead_image_alt or "The current lead image (no alt text yet)"
+        return format_html(
+            '<img class="lead-image-thumbnail" src="{}" alt="{}" width="240">', src, alt
+        )
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

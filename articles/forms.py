@@ -24,9 +24,13 @@ BODY_EDITOR_EXTENSIONS = {
     "OrderedList": True,
     "ListItem": True,
     "Blockquote": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Tiptap's link mark is inclusive while it autolinks typed URLs: words typed after a link
+    # would join it. Links are made on purpose here (the toolbar, or pasting a URL over words).
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"], "autolink": False},
     "HardBreak": True,
     "HorizontalRule": True,
+    # The editor turns the browser's spellcheck off by default; writers want it.
+    "NoSpellCheck": False,
 }
 
 # What search results show of a headline and of a summary, roughly: the counters warn past it.

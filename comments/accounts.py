@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from finextra.net import client_ip
 
 from .abuse import rate_limited
-from .forms import AccountDeleteForm, SignUpForm
+from .forms import AccountDeleteForm, NewPasswordForm, SignUpForm
 from .models import Comment
 from .services import account_comments_export, account_delete, ip_hash
 from .signup import account_activate, account_for_activation, account_sign_up
@@ -105,6 +105,7 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="comments/accounts/password_reset_done.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=NewPasswordForm,
     template_name="comments/accounts/password_reset_confirm.html",
     success_url=reverse_lazy("comments:password_reset_complete"),
 )

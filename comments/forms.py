@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -94,7 +94,13 @@ class ReportForm(forms.ModelForm):
             "reason": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         }
-        labels = {"reason": "What is wrong with it?", "details": "Anything to add (optional)"}
+        # The form marks optional fields itself (finextra_forms/field.html).
+        labels = {"reason": "What is wrong with it?", "details": "Anything to add"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The reader picks a reason: no blank "---------" choice, none chosen for them.
+        self.fields["reason"].choices = Report.Reason.choices
 
 
 class SignUpForm(UserCreationForm):
@@ -112,6 +118,11 @@ class SignUpForm(UserCreationForm):
             "email"
         ].help_text = "For password resets and, if you ask, replies. Never shown."
 
+    def validate_password_for_user(self, user, **kwargs):
+        # Django files a weak password's faults ("too short") under the confirmation; they
+        # belong under the password itself, where the reader typed it.
+        super().validate_password_for_user(user, password_field_name="password1")
+
     def clean_email(self):
         return self.cleaned_data["email"].strip()
 
@@ -124,6 +135,13 @@ class SignUpForm(UserCreationForm):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError("Leave that field empty.", code="honeypot")
         return ""
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The password reset's new password, with its faults under it (as on sign-up)."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        super().validate_password_for_user(user, password_field_name="new_password1")
 
 
 class AccountDeleteForm(forms.Form):

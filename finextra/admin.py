@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 
 from django import forms
@@ -9,18 +10,24 @@ from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import router, transaction
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from .media import MediaErrorsAsFormErrors
 from .models import Revision, TransitionLog, User
 from .queues import queues_of
 from .redirects import redirect_check, redirect_save
 from .services import (
+    AUTOSAVE_MAX_BYTES,
     PREVIEW_DEFAULT_HOURS,
+    AutosaveRefused,
+    autosave_discard,
+    autosave_for,
+    autosave_record,
     history_for,
     history_record,
     preview_link_create,
@@ -158,11 +165,14 @@ class StaleSave(Exception):
 
 
 def stale_message(instance) -> str:
-    name = instance._meta.verbose_name
-    return (
-        f"Someone else saved this {name} after you opened it, so your changes were not "
-        "saved. Your text is still below: copy what you need, reload the page, and apply it to "
-        "the latest version."
+    opts = instance._meta
+    latest = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+    return format_html(
+        "Someone else saved this {} after you opened it, so your changes were not saved. Your "
+        'text is still below: copy what you need, <a href="{}">open the latest version</a>, and '
+        "apply it there (this browser offers your text back there too).",
+        opts.verbose_name,
+        latest,
     )
 
 
@@ -293,6 +303,10 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
             paginator.cap = self.search_count_cap
         return paginator
 
+    class Media:
+        # Unsaved changes: a warning on leaving, and a copy kept in the browser (README).
+        js = ["editorial-drafts.js"]
+
     # Who may change published copy (live at once, kept in the history).
     def may_change_published(self, user) -> bool:
         return user.has_perm(self.review_permission) or user.has_perm(self.publish_permission)
@@ -384,6 +398,8 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
                 f"{timezone.localtime(restored.at):%d %b %Y %H:%M} by "
                 f"{restored.actor or '(deleted account)'}).",
             )
+        # Saved: what this person had typed and not saved is in the item now.
+        autosave_discard(obj=form.instance, user=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -419,6 +435,11 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
                 "<path:object_id>/transition/",
                 view(self.transition_view),
                 name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                view(self.autosave_view),
+                name="{}_{}_autosave".format(*info),
             ),
             path(
                 "<path:object_id>/revisions/compare/",
@@ -487,6 +508,7 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
                 workflow_action=reverse("admin:{}_{}_transition".format(*info), args=[obj.pk]),
                 workflow_note=request.session.pop("workflow_note", ""),
                 workflow_now=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                autosave=self._autosave_offer(request, obj),
             )
             if self.preview_url_name:
                 extra_context.update(
@@ -500,6 +522,56 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
                     ),
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _autosave_offer(self, request, obj) -> dict | None:
+        """The person's autosave of this draft, for the page's script to offer back."""
+        autosave = autosave_for(obj=obj, user=request.user)
+        if autosave is None or not self.has_change_permission(request, obj):
+            return None
+        return {
+            **autosave.data,
+            "version": autosave.version,
+            "at": autosave.at.isoformat(timespec="milliseconds"),
+        }
+
+    def autosave_view(self, request, object_id):
+        """Keep (or, with {"discard": true}, forget) what the person has typed into a draft's
+        form and not saved: JSON from static/editorial-drafts.js. The item is never changed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._editorial_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if len(request.body) > AUTOSAVE_MAX_BYTES:
+            return HttpResponse("Too long to autosave.", status=413, content_type="text/plain")
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            return HttpResponse("Send the form as JSON.", status=400, content_type="text/plain")
+        if data.get("discard") is True:
+            autosave_discard(obj=obj, user=request.user)
+            return HttpResponse(status=204)
+        values, opened, version = data.get("values"), data.get("opened"), data.get("version")
+        if not isinstance(values, dict) or not isinstance(opened, dict):
+            return HttpResponse("Send the form as JSON.", status=400, content_type="text/plain")
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            version = -1
+        if not 0 <= version < 2**31:
+            return HttpResponse("Say which version.", status=400, content_type="text/plain")
+        try:
+            autosave_record(
+                obj=obj,
+                user=request.user,
+                version=version,
+                data={"opened": opened, "values": values},
+            )
+        except AutosaveRefused as refusal:
+            return HttpResponse(str(refusal), status=409, content_type="text/plain")
+        return HttpResponse(status=204)
 
     def revision_compare_view(self, request, object_id):
         """Two revisions side by side, as words struck out and added (?a=older&b=newer)."""

@@ -180,3 +180,29 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Autosave(models.Model):
+    """What one person has typed into a draft's change form and not saved, sent by the browser
+    as they type (static/editorial-drafts.js), so it survives a lost or broken computer as well
+    as a closed tab. Never applied to the item: the person restores it into the form and saves
+    it under the usual rules. Only drafts are autosaved, so published copy is never touched."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The item's version the form was opened on.
+    version = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    # The form as the browser read it: {"opened": {...}, "values": {...}}, field by field.
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"], name="autosave_one_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"Autosave at version {self.version}"

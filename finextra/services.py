@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from .models import PreviewLink, Revision, TransitionLog
+from .models import Autosave, PreviewLink, Revision, TransitionLog
 from .workflow import State, TransitionRefused
 
 
@@ -350,3 +350,42 @@ def preview_links_revoke(*, obj: models.Model, link_id: int | None = None) -> in
     if link_id is not None:
         links = links.filter(pk=link_id)
     return links.update(revoked_at=timezone.now())
+
+
+# Autosaves: what a person typed into a draft's form and has not saved, kept per person.
+
+AUTOSAVE_MAX_BYTES = 512 * 1024
+
+
+class AutosaveRefused(Exception):
+    pass
+
+
+def autosave_record(*, obj: models.Model, user, version: int, data: dict) -> Autosave:
+    """Keep `data` (the form as the browser read it) as `user`'s autosave of `obj`, replacing
+    theirs. Drafts only: published or edited copy is changed through the form, never here."""
+    if obj.state != State.DRAFT:
+        raise AutosaveRefused(
+            f"Only drafts are autosaved; this {obj._meta.verbose_name} is "
+            f"{obj.get_state_display().lower()}."
+        )
+    autosave, _ = Autosave.objects.update_or_create(
+        content_type=_content_type(obj),
+        object_id=obj.pk,
+        user=user,
+        defaults={"version": version, "at": timezone.now(), "data": data},
+    )
+    return autosave
+
+
+def autosave_for(*, obj: models.Model, user) -> Autosave | None:
+    """`user`'s autosave of `obj`, offered back while it is a draft."""
+    if obj.state != State.DRAFT:
+        return None
+    return Autosave.objects.filter(
+        content_type=_content_type(obj), object_id=obj.pk, user=user
+    ).first()
+
+
+def autosave_discard(*, obj: models.Model, user) -> None:
+    Autosave.objects.filter(content_type=_content_type(obj), object_id=obj.pk, user=user).delete()

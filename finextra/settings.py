@@ -64,8 +64,11 @@ PRODUCTION_CHECKS = True
 # `seed_demo` resets the demo accounts' passwords and prints them: only with debug, or --demo.
 DEMO_CONTENT_ALLOWED = DEBUG
 
-# The public base URL, for links built outside a request (feeds, emails, commands).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public base URL, for links built outside a request (feeds, sitemaps, JSON-LD, emails).
+# In development it follows the port `make run` serves on (`PORT=8001 make run`) unless set.
+SITE_URL = env(
+    "SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}" if DEBUG else "http://127.0.0.1:8000"
+).rstrip("/")
 # The one Site (flatpages need it); its domain is kept to SITE_URL's after each migrate.
 SITE_ID = 1
 

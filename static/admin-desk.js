@@ -1,5 +1,5 @@
-// The article desk: a live character count under the headline and the standfirst, and a label
-// for the rich-text editor.
+// The article desk: a live character count under the headline and the standfirst, a live word
+// count under the body, and a label for the rich-text editor.
 // Progressive enhancement: without it the fields still stop at their maxlength, and the server
 // checks the same limits.
 (function () {
@@ -59,6 +59,47 @@
     });
     return waiting === 0;
   }
+
+  // Words as a reader counts them: runs of letters and digits, with inner apostrophes, hyphens
+  // and points ("don't", "T+1" is two, "4.25%" is one).
+  var WORD = /[\p{L}\p{N}]+(?:['\u2019.\-][\p{L}\p{N}]+)*/gu;
+
+  function countWords(editor) {
+    var doc = editor.state.doc;
+    return (doc.textBetween(0, doc.content.size, " ", " ").match(WORD) || []).length;
+  }
+
+  // Under the body's editor, once it is built: "N words", kept up to date as the writer types.
+  // Not a live region (it would talk over the typing); the editing area is described by it.
+  function attachWordCount(editor, textarea) {
+    var wrapper = textarea.closest(".prose-editor");
+    if (!wrapper || document.getElementById(textarea.id + "_words")) {
+      return;
+    }
+    var output = document.createElement("div");
+    output.className = "help word-count";
+    output.id = textarea.id + "_words";
+    // Under the field's row, as the character counts and the help text are.
+    (wrapper.closest(".flex-container") || wrapper).insertAdjacentElement("afterend", output);
+    var described = textarea.getAttribute("aria-describedby");
+    textarea.setAttribute("aria-describedby", (described ? described + " " : "") + output.id);
+    var editable = wrapper.querySelector("[contenteditable=true]");
+    if (editable) {
+      var own = editable.getAttribute("aria-describedby");
+      editable.setAttribute("aria-describedby", (own ? own + " " : "") + output.id);
+    }
+    function update() {
+      var words = countWords(editor);
+      output.textContent = words === 1 ? "1 word" : words + " words";
+    }
+    editor.on("update", update);
+    update();
+  }
+
+  // Listened for at once: the editor loads as a module and may be ready before the page is.
+  document.addEventListener("prose-editor:ready", function (event) {
+    attachWordCount(event.detail.editor, event.detail.textarea);
+  });
 
   function init() {
     document.querySelectorAll("[data-count-advice][maxlength]").forEach(attach);

@@ -143,6 +143,30 @@ def test_sign_up_refusals_keep_what_was_typed(browser, sign_up, db, make_user):
     assert User.objects.count() == 1
 
 
+def test_a_weak_password_is_refused_under_the_password_field(browser, submit, db):
+    response = submit(
+        browser,
+        "/accounts/signup/",
+        "",
+        {
+            "username": "nova",
+            "email": "nova@example.com",
+            "password1": "short",
+            "password2": "short",
+        },
+    )
+
+    content = response.content.decode()
+    password = content.split('id="div_id_password1"')[1].split('id="div_id_password2"')[0]
+    confirmation = content.split('id="div_id_password2"')[1].split("</form>")[0]
+    assert "This password is too short." in password
+    # Announced with the field: the input is described by its own error list.
+    assert 'aria-describedby="id_password1_helptext id_password1_error"' in password
+    assert '<ul class="field-errors" id="id_password1_error">' in password
+    assert "too short" not in confirmation
+    assert not User.objects.exists()
+
+
 def test_the_database_keeps_one_account_per_address_whatever_its_case(make_user):
     from django.db import IntegrityError, transaction
 
@@ -214,6 +238,20 @@ def test_a_password_reset_by_email(browser, submit, reader):
     )
 
     assert User.objects.get(pk=reader.pk).check_password("a-new-Passphrase-77")
+
+
+def test_a_weak_new_password_is_refused_under_the_new_password(browser, submit, reader):
+    submit(browser, "/accounts/password-reset/", "", {"email": "riley@example.com"})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    set_url = browser.get(link, follow=True).redirect_chain[-1][0]
+
+    response = submit(browser, set_url, "", {"new_password1": "short", "new_password2": "short"})
+
+    content = response.content.decode()
+    first = content.split('id="div_id_new_password1"')[1].split('id="div_id_new_password2"')[0]
+    assert "This password is too short." in first
+    assert "too short" not in content.split('id="div_id_new_password2"')[1]
+    assert User.objects.get(pk=reader.pk).check_password(PASSWORD)
 
 
 def test_the_account_page_offers_the_download_and_deletion(signed_in):

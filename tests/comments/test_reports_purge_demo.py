@@ -1,6 +1,7 @@
 """Reports, a commenter deleting their own comment, the house rules, the daily purge of personal
 data, and the demo comments."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -180,3 +181,20 @@ def test_the_demo_guest_can_be_published_from_the_desk(seeded, client):
     client.post("/admin/comments/comment/", fields)
 
     assert Comment.objects.get(pk=waiting.pk).state == State.PUBLISHED
+
+
+def test_the_report_form_offers_the_reasons_with_none_chosen_and_one_optional_mark(
+    live_article, reader, other_reader, post_comment
+):
+    comment = post_comment(live_article, "Hmm", author=other_reader)
+    browser = Client()
+    browser.force_login(reader)
+
+    page = browser.get(f"/comments/{comment.pk}/report/").content.decode()
+
+    reasons = re.findall(r'<input type="radio" name="reason" value="([^"]*)"[^>]*>', page)
+    assert reasons == [value for value, _ in Report.Reason.choices]
+    assert "---------" not in page
+    assert " checked" not in page
+    assert page.count("(optional)") == 1
+    assert 'Anything to add <span class="optional">(optional)</span>' in page

@@ -1,10 +1,14 @@
 """The site's own pages (about, contact, privacy, cookies, terms, corrections policy): flatpages
 seeded once, shown in the site's design, linked from every page's footer, edited in the admin."""
 
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
@@ -132,3 +136,30 @@ def test_a_writer_cannot_edit_the_pages(make_user, pages):
     response = client.get(reverse("admin:flatpages_flatpage_change", args=[page.pk]))
 
     assert response.status_code == 403
+
+
+def site_url_with(**env) -> str:
+    """SITE_URL as the real settings read it from this environment, in a fresh process."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT", "DJANGO_DEBUG")}
+    clean.update(DJANGO_SETTINGS_MODULE="finextra.settings", DJANGO_SECRET_KEY="x" * 50, **env)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=django_settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_site_url_follows_the_port_make_run_serves_on_in_development_unless_set():
+    assert site_url_with(DJANGO_DEBUG="1") == "http://127.0.0.1:8000"
+    assert site_url_with(DJANGO_DEBUG="1", PORT="8001") == "http://127.0.0.1:8001"
+    assert (
+        site_url_with(DJANGO_DEBUG="1", PORT="8001", SITE_URL="https://news.example.com/")
+        == "https://news.example.com"
+    )
+    # A platform's PORT says nothing about the public address: production sets SITE_URL.
+    assert site_url_with(DJANGO_DEBUG="0", PORT="8001") == "http://127.0.0.1:8000"
