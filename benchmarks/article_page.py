@@ -21,9 +21,9 @@ and, with REDIS_URL, the seconds until each change shows through the proxy.
 It then counts the SQL queries of the article page for an anonymous reader (the Django test
 client in this process, on the same database, once the caches a running server keeps are warm).
 
-The bar (DESIGN.md): the article page serves at least 15% of the bare view's requests per second
-and makes 6 queries or fewer; through the proxy it reaches 50% of nginx's figure for the file.
-Exit status: 0 when all hold, 1 when any fails, 2 when the
+The bar (docs/design.md, "The query budget"): the article page serves at least 15% of the bare
+view's requests per second and makes 6 queries or fewer; through the proxy it reaches 50% of
+nginx's figure for the file. Exit status: 0 when all hold, 1 when any fails, 2 when the
 benchmark itself could not run. The server is stopped and the database dropped in every case.
 """
 

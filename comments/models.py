@@ -17,7 +17,7 @@ PICK = "comments.pick_comment"
 
 
 def _commenter_publishes_on_posting(user, comment) -> bool:
-    """DESIGN.md: a signed-in commenter's own new comment goes live when comments are open."""
+    """docs/design.md: a signed-in commenter's own new comment goes live when comments are open."""
     return (
         comment.author_id is not None
         and comment.author_id == user.pk

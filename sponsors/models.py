@@ -43,7 +43,8 @@ class Sponsor(models.Model):
 
 
 class Slot(models.TextChoices):
-    """The places a page offers (DESIGN.md); each is a `placement` tag in a template."""
+    """The places a page offers (docs/design.md, "Layout and import direction"); each is a
+    `placement` tag in a template."""
 
     ARTICLE_INLINE = "article_inline", "Article page, after the story"
     ARTICLE_FOOT = "article_foot", "Article page, after the comments"
