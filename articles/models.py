@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from finextra.fields import LineField, ProseField
 from finextra.media import files_removed_on_failure
-from finextra.models import EditorialModel
+from finextra.models import EditorialModel, EditorialQuerySet
 from finextra.workflow import State, standard_table
 
 from . import images
@@ -79,7 +79,7 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(EditorialQuerySet):
     def live(self):
         """What readers may see: published, and its time has come."""
         return self.filter(state=State.PUBLISHED, published_at__lte=timezone.now())
@@ -91,23 +91,6 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("authors")
             .order_by("-published_at", "-id")
         )
-
-    # The desk's queues (the admin's front page and its "queue" filter).
-    def awaiting_edit(self):
-        """Drafts their writer has said are ready ("Ready for edit")."""
-        return self.filter(state=State.DRAFT, ready_for_edit_at__isnull=False)
-
-    def being_written(self):
-        """Drafts not yet ready for edit (withdrawn ones wait for nobody)."""
-        return self.filter(
-            state=State.DRAFT, ready_for_edit_at__isnull=True, withdrawn_at__isnull=True
-        )
-
-    def ready_to_publish(self):
-        return self.filter(state=State.EDITED)
-
-    def scheduled(self):
-        return self.filter(state=State.PUBLISHED, published_at__gt=timezone.now())
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

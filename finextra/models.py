@@ -32,6 +32,28 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+class EditorialQuerySet(models.QuerySet):
+    """The desk's queues, one rule for articles and placements (docs/design.md, "The editorial
+    workflow"): their querysets inherit these beside their own public verbs. The model needs a
+    `ready_for_edit_at` field, set and cleared only by `transition()`."""
+
+    def awaiting_edit(self):
+        """Drafts their writer has said are ready ("Ready for edit")."""
+        return self.filter(state=State.DRAFT, ready_for_edit_at__isnull=False)
+
+    def being_written(self):
+        """Drafts not yet ready for edit (withdrawn ones wait for nobody)."""
+        return self.filter(
+            state=State.DRAFT, ready_for_edit_at__isnull=True, withdrawn_at__isnull=True
+        )
+
+    def ready_to_publish(self):
+        return self.filter(state=State.EDITED)
+
+    def scheduled(self):
+        return self.filter(state=State.PUBLISHED, published_at__gt=timezone.now())
+
+
 class EditorialModel(models.Model):
     """Workflow fields for every editorial model; only `services.transition` moves `state`."""
 

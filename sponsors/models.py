@@ -13,7 +13,7 @@ from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
 from finextra.fields import LineField, ProseField
 from finextra.media import files_removed_on_failure
-from finextra.models import EditorialModel
+from finextra.models import EditorialModel, EditorialQuerySet
 from finextra.workflow import State, standard_table
 
 
@@ -74,7 +74,7 @@ web_address = URLValidator(
 )
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(EditorialQuerySet):
     def live(self, *, at=None):
         """Published, its publication time come, and within its booked dates."""
         now = at or timezone.now()

@@ -1,7 +1,6 @@
 """The placement desk's queues (registered with `finextra.queues` in `SponsorsConfig.ready()`)."""
 
 from finextra.queues import Queue
-from finextra.workflow import State
 
 from .models import Placement
 
@@ -12,7 +11,7 @@ AWAITING_CHECK = Queue(
     waiting_for="Bookings the commercial team says are ready, for an editor to check the "
     "label and the claims",
     permission="sponsors.review_placement",
-    select=lambda rows, user: rows.filter(state=State.DRAFT, ready_for_edit_at__isnull=False),
+    select=lambda rows, user: rows.awaiting_edit(),
     ordering=("ready_for_edit_at", "id"),
     time_field="ready_for_edit_at",
     time_text="ready",
@@ -23,7 +22,7 @@ AWAITING_PUBLICATION = Queue(
     title="Placements awaiting publication",
     waiting_for="Checked by an editor, for a publisher to publish or schedule",
     permission="sponsors.publish_placement",
-    select=lambda rows, user: rows.filter(state=State.EDITED),
+    select=lambda rows, user: rows.ready_to_publish(),
     ordering=("starts_at", "id"),
     time_field="starts_at",
     time_text="starts",
@@ -34,9 +33,7 @@ BEING_BOOKED = Queue(
     title="Placement drafts",
     waiting_for="Bookings not yet ready for the editors; press “Ready for edit” when one is done",
     permission="sponsors.add_placement",
-    select=lambda rows, user: rows.filter(
-        state=State.DRAFT, ready_for_edit_at__isnull=True, withdrawn_at__isnull=True
-    ),
+    select=lambda rows, user: rows.being_written(),
     ordering=("starts_at", "id"),
     time_field="starts_at",
     time_text="starts",
