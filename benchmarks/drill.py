@@ -27,7 +27,6 @@ a read-only mount); the output says which.
 
 import contextlib
 import glob
-import html.parser
 import http.client
 import io
 import json
@@ -50,6 +49,10 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_forms import form_by_action, forms_on  # noqa: E402  (a page's forms, as a browser posts them)
+
 PYTHON = sys.executable
 PG_PORT = int(os.environ.get("DRILL_PG_PORT", "55432"))
 REDIS_PORT = int(os.environ.get("DRILL_REDIS_PORT", "56379"))
@@ -104,7 +107,7 @@ class Session:
         return self.request("GET", path, **kwargs)
 
     def post_form(self, path, fields, referer=None):
-        body = urllib.parse.urlencode(fields)
+        body = urllib.parse.urlencode(fields, doseq=True)
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Referer": referer or f"http://127.0.0.1:{APP_PORT}{path}",
@@ -114,11 +117,12 @@ class Session:
     def post_multipart(self, path, fields, files):
         boundary = uuid.uuid4().hex
         parts = []
-        for name, value in fields.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n".encode()
-            )
+        for name, values in fields.items():
+            for value in values if isinstance(values, list) else [values]:
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n".encode()
+                )
         for name, (filename, content, content_type) in files.items():
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
@@ -134,47 +138,11 @@ class Session:
         return self.request("POST", path, body=b"".join(parts), headers=headers)
 
 
-class Forms(html.parser.HTMLParser):
-    """Every <form>'s action and the values its inputs would send."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action") or "", "fields": {}})
-        elif not self.forms:
-            return
-        elif tag == "input" and attrs.get("name"):
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            if kind in ("submit", "file"):
-                return
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
-        elif tag == "textarea" and attrs.get("name"):
-            self._textarea = attrs["name"]
-            self.forms[-1]["fields"][self._textarea] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.forms[-1]["fields"][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-
-
-def form_fields(page: str, action: str) -> dict:
-    parser = Forms()
-    parser.feed(page)
-    for form in parser.forms:
-        if form["action"] == action:
-            return dict(form["fields"])
-    raise DrillError(f"no form posting to {action!r} on the page")
+def form_fields(page: str, action: str) -> dict[str, list[str]]:
+    try:
+        return form_by_action(page, action)
+    except AssertionError as error:
+        raise DrillError(str(error)) from None
 
 
 def sign_in(session: Session, path: str, username: str) -> int | str:
@@ -182,9 +150,7 @@ def sign_in(session: Session, path: str, username: str) -> int | str:
     status, _, page = session.get(path)
     if status != 200:
         return status
-    parser = Forms()
-    parser.feed(page)
-    form = next((f for f in parser.forms if "password" in f["fields"]), None)
+    form = next((f for f in forms_on(page) if "password" in f["fields"]), None)
     if form is None:
         return "no form"
     fields = dict(form["fields"])
@@ -431,7 +397,7 @@ def comment_accounts(article_path: str, post_path: str) -> list[tuple[Session, d
         session = Session(forwarded_for=f"198.51.100.{n + 10}")
         if sign_in(session, "/accounts/login/", f"drill{n:02d}") != 302:
             raise DrillError(f"drill{n:02d} could not sign in before the drill")
-        _, _, page = session.get(article_path)
+        _, _, page = session.get(post_path)  # the compose page: the article page is cached
         return session, form_fields(page, post_path)
 
     with ThreadPoolExecutor(max_workers=4) as pool:

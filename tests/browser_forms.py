@@ -2,7 +2,8 @@
 input with its value, checked boxes only, the selected options of each select (several for a
 multiple select), the text of each textarea; file inputs and buttons left out.
 
-Used by the tests that post the admin's change forms and by benchmarks/concurrent_saves.py."""
+Used by the tests that post the admin's change forms and by benchmarks/concurrent_saves.py and
+benchmarks/drill.py."""
 
 from html.parser import HTMLParser
 
@@ -92,6 +93,14 @@ def form_by_id(html: str, form_id: str) -> dict[str, list[str]]:
         if form["id"] == form_id:
             return {name: list(values) for name, values in form["fields"].items()}
     raise AssertionError(f"no form with id {form_id!r} on the page")
+
+
+def form_by_action(html: str, action: str) -> dict[str, list[str]]:
+    """The fields of the form posting to `action` ("" for the page itself), as {name: [values]}."""
+    for form in forms_on(html):
+        if form["action"] == action:
+            return {name: list(values) for name, values in form["fields"].items()}
+    raise AssertionError(f"no form posting to {action!r} on the page")
 
 
 def change_form(html: str, model_name: str) -> dict[str, list[str]]:
