@@ -40,9 +40,11 @@ class CacheGeneration:
         # nothing stored under it is ever found again (and nothing can be stored anyway).
         return cache.get_or_set(self.key, time.time_ns, None) or time.time_ns()
 
-    def move(self) -> None:
-        """Retire the family now (tests and benchmarks: a cold cache)."""
-        cache.set(self.key, time.time_ns(), None)
+    def move(self) -> int:
+        """Retire the family now; the new generation."""
+        generation = time.time_ns()
+        cache.set(self.key, generation, None)
+        return generation
 
     def move_on_commit(self, using=None, **signal_kwargs) -> None:
         """Usable as a signal receiver: the family is retired once the change is committed

@@ -36,6 +36,8 @@ from django.db import transaction
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from .cache import CacheGeneration
+
 logger = logging.getLogger(__name__)
 
 KEY_HEADER = "xkey"
@@ -44,7 +46,7 @@ PURGE_HEADER = "xkey-purge"
 KEY_ALL = "all"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 
-_GENERATION_KEY = "edge:generation"
+EDGE_GENERATION = CacheGeneration("edge:generation")
 _NEXT_CHANGE_KEY = "edge:next-change"
 _NO_CHANGE = 0.0  # stored when nothing is scheduled
 # How long pages may be kept while the next scheduled change is unknown (the cache was emptied).
@@ -152,25 +154,19 @@ def current_validators() -> Validators:
     After the cache was emptied the next change is unknown: pages are kept a minute at most
     until the sources are asked again."""
     now = time.time()
-    stored = _cache_get_many([_GENERATION_KEY, _NEXT_CHANGE_KEY])
-    generation = stored.get(_GENERATION_KEY)
+    stored = cache.get_many([EDGE_GENERATION.key, _NEXT_CHANGE_KEY])
+    generation = stored.get(EDGE_GENERATION.key)
     next_change = stored.get(_NEXT_CHANGE_KEY)
     if next_change is None:
         next_change = now + UNKNOWN_SCHEDULE_SECONDS
-        _cache_set(_NEXT_CHANGE_KEY, next_change)
+        cache.set(_NEXT_CHANGE_KEY, next_change, None)
     elif next_change and next_change <= now:
         generation = None
         next_change = _next_scheduled_change()
-        _cache_set(_NEXT_CHANGE_KEY, next_change)
+        cache.set(_NEXT_CHANGE_KEY, next_change, None)
     if generation is None:
-        generation = generation_move()
+        generation = EDGE_GENERATION.move()
     return Validators(generation=generation, next_change=next_change, now=now)
-
-
-def generation_move() -> int:
-    generation = time.time_ns()
-    _cache_set(_GENERATION_KEY, generation)
-    return generation
 
 
 def schedule_note(*moments: datetime | None) -> None:
@@ -180,26 +176,11 @@ def schedule_note(*moments: datetime | None) -> None:
     ahead = [m.timestamp() for m in moments if m is not None and m.timestamp() > now]
     if not ahead:
         return
-    stored = _cache_get_many([_NEXT_CHANGE_KEY]).get(_NEXT_CHANGE_KEY)
+    stored = cache.get(_NEXT_CHANGE_KEY)
     if stored is None:
         return  # unknown already: the sources are asked within a minute
     if not stored or min(ahead) < stored:
-        _cache_set(_NEXT_CHANGE_KEY, min(ahead))
-
-
-def _cache_get_many(keys):
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("Edge validators: the cache did not answer", exc_info=True)
-        return {}
-
-
-def _cache_set(key, value):
-    try:
-        cache.set(key, value, None)
-    except Exception:
-        logger.warning("Edge validators: the cache did not answer", exc_info=True)
+        cache.set(_NEXT_CHANGE_KEY, min(ahead), None)
 
 
 # --- the middleware --------------------------------------------------------------------------
@@ -288,7 +269,7 @@ def edge_purge_now(keys: Iterable[str]) -> list[str]:
     """Moves the generation (every ETag changes) and sends the purge to each proxy; returns the
     proxies that did not take it (they are logged)."""
     keys = sorted(set(keys))
-    generation_move()
+    EDGE_GENERATION.move()
     failed = []
     for url in settings.EDGE_PURGE_URLS:
         try:
