@@ -1,12 +1,24 @@
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
-from articles.models import Article, Author, Channel, Tag
+from articles.models import Article
 from finextra import roles
-from tests.accounts import PASSWORD
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ChannelFactory,
+    TagFactory,
+    publish,
+    user_make,
+)
 
 
 def redis_client():
@@ -42,15 +54,7 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db):
-    def make(username, role=None, **extra):
-        user = get_user_model().objects.create_user(
-            username=username, password=PASSWORD, is_staff=role is not None, **extra
-        )
-        if role:
-            user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+    return user_make
 
 
 @pytest.fixture
@@ -86,7 +90,7 @@ def reader(make_user):
 
 @pytest.fixture
 def channel(db):
-    return Channel.objects.create(
+    return ChannelFactory(
         name="Capital Markets",
         slug="capital-markets",
         strapline="News and resources on capital markets.",
@@ -95,16 +99,11 @@ def channel(db):
 
 @pytest.fixture
 def make_article(channel):
-    counter = iter(range(1, 10_000))
+    """`make_article(**fields)`: a draft article in `channel` (tests/factories.py)."""
 
     def make(**fields):
-        n = next(counter)
-        fields.setdefault("headline", f"Headline number {n}")
-        fields.setdefault("slug", f"headline-number-{n}")
-        fields.setdefault("standfirst", "A standfirst.")
-        fields.setdefault("body", "<p>Body text.</p>")
         fields.setdefault("channel", channel)
-        return Article.objects.create(**fields)
+        return ArticleFactory(**fields)
 
     return make
 
@@ -112,11 +111,73 @@ def make_article(channel):
 @pytest.fixture
 def live_article(make_article, editor, publisher):
     """A published article, taken there through the workflow."""
-    from finextra.services import transition
+    article = make_article(
+        headline="Markets rally on rate cut",
+        slug="markets-rally",
+        authors=[AuthorFactory(name="Alice Morgan", slug="alice-morgan")],
+        tags=[TagFactory(name="Rates", slug="rates")],
+    )
+    return publish(article, editor=editor, publisher=publisher)
 
-    article = make_article(headline="Markets rally on rate cut", slug="markets-rally")
-    article.authors.add(Author.objects.create(name="Alice Morgan", slug="alice-morgan"))
-    article.tags.add(Tag.objects.create(name="Rates", slug="rates"))
-    transition(obj=article, move="mark_edited", user=editor)
-    transition(obj=article, move="publish", user=publisher)
-    return article
+
+# The demo (`seed_demo`), for tests that read it.
+
+SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
+DEMO_PASSWORD = "demo-pass-for-tests-123"
+
+
+@dataclass(frozen=True)
+class Demo:
+    article: Article  # the seed article (articles/demo_data/finextra-article.txt)
+    output: str  # what seed_demo printed
+    media_root: Path  # its pictures
+
+
+def demo_seed() -> str:
+    """Run `seed_demo` as `make run` does, with DEMO_PASSWORD set; what it printed."""
+    out = StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def _demo_for_the_class(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeding takes seconds, so a class of tests that read the demo shares one seed: it is
+    made in a transaction of the class's own, rolled back after the class's last test. Each
+    test runs inside it in a savepoint of its own (pytest-django's `db`), so what one test
+    writes the next never sees, as in Django's TestCase.setUpTestData."""
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock():
+        seeded = transaction.atomic()
+        seeded.__enter__()
+        try:
+            # As `make run` seeds it: in development guests may comment (the demo has one).
+            with override_settings(MEDIA_ROOT=media_root, COMMENTS_ALLOW_GUESTS=True):
+                output = demo_seed()
+                article = Article.objects.get(slug=SEED_SLUG)
+        except BaseException:
+            transaction.set_rollback(True)
+            seeded.__exit__(None, None, None)
+            raise
+    yield Demo(article=article, output=output, media_root=media_root)
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        seeded.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(request, _demo_for_the_class, db, settings) -> Demo:
+    """The whole demo, as `make run` seeds it, shared by the tests of one class (see above)."""
+    if request.cls is None:
+        raise pytest.UsageError(
+            f"{request.node.nodeid}: `demo` is shared by a class's tests; put the test in one"
+        )
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        raise pytest.UsageError(f"{request.node.nodeid}: `demo` is not for transactional tests")
+    settings.MEDIA_ROOT = _demo_for_the_class.media_root
+    _demo_for_the_class.article.refresh_from_db()
+    return _demo_for_the_class

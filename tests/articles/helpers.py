@@ -10,8 +10,6 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from finextra.services import transition
-
 
 def picture(size=(1600, 900), image_format="JPEG", mode="RGB", seed=1) -> bytes:
     """A photo-like picture (coloured noise over a gradient), so encoders have real work."""
@@ -71,13 +69,6 @@ def post_new_article(client, data):
     url = reverse("admin:articles_article_add")
     token = csrf_token(client, url)
     return client.post(url, {"csrfmiddlewaretoken": token, **data})
-
-
-def publish(article, editor, publisher):
-    transition(obj=article, move="mark_edited", user=editor)
-    transition(obj=article, move="publish", user=publisher)
-    article.refresh_from_db()
-    return article
 
 
 def change_url(article):

@@ -4,11 +4,9 @@ its URLs (canonical, redirects, bad input) and what the public may not see."""
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,9 +14,9 @@ from django.utils import timezone
 from articles.fragments import fragments_forget
 from articles.models import Article, Author, Channel, Tag
 from finextra.services import transition
+from tests.factories import publish
 
 SEED_TEXT = Path(__file__).resolve().parents[2] / "articles" / "demo_data" / "finextra-article.txt"
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 STRAPLINE = (
     "News and resources on capital markets, exchanges, trade execution and post-trade settlement."
 )
@@ -76,12 +74,6 @@ def seed_page_lines() -> list[str]:
     return [line for line in lines if line]
 
 
-def publish(article, editor, publisher, at=None):
-    transition(obj=article, move="mark_edited", user=editor)
-    transition(obj=article, move="publish", user=publisher, at=at)
-    return article
-
-
 def captured_queries(client, url) -> list[str]:
     """The SQL of one anonymous request, once the cached channel menu is warm."""
     client.get(url)
@@ -93,13 +85,6 @@ def captured_queries(client, url) -> list[str]:
 
 def queries_for(client, url) -> int:
     return len(captured_queries(client, url))
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
-    return Article.objects.get(slug=SEED_SLUG)
 
 
 # The seed page, top to bottom.
@@ -115,52 +100,54 @@ def test_the_seed_file_is_laid_out_as_the_page_test_expects():
     assert lines[14] == "Comments: (0)"
 
 
-def test_the_seed_article_renders_the_page_items_in_order(client, seeded):
-    lines = seed_page_lines()
-    strapline, headline, standfirst, comment_link = lines[0:4]
-    note, paragraphs = lines[5], lines[6:13]
+class TestTheSeedArticle:
+    """On the demo, seeded once for the class (tests/conftest.py's `demo`)."""
 
-    response = client.get(seeded.get_absolute_url())
+    def test_the_seed_article_renders_the_page_items_in_order(self, client, demo):
+        lines = seed_page_lines()
+        strapline, headline, standfirst, comment_link = lines[0:4]
+        note, paragraphs = lines[5], lines[6:13]
 
-    assert response.status_code == 200
-    page = page_text(response.content.decode())
-    expected_in_order = [
-        strapline,  # 1
-        headline,  # 2
-        standfirst,  # 3
-        comment_link,  # 4
-        note,  # 6 (5, the lead image, is absent: the seed article has none)
-        *paragraphs,  # 7, word for word
-        "Comments: (0)",  # 9
-    ]
-    positions = []
-    for item in expected_in_order:
-        assert item in page.text, f"missing from the page: {item[:60]!r}"
-        start = positions[-1] + 1 if positions else 0
-        positions.append(page.text.index(item, start))
-    assert positions == sorted(positions)
+        response = client.get(demo.article.get_absolute_url())
 
+        assert response.status_code == 200
+        page = page_text(response.content.decode())
+        expected_in_order = [
+            strapline,  # 1
+            headline,  # 2
+            standfirst,  # 3
+            comment_link,  # 4
+            note,  # 6 (5, the lead image, is absent: the seed article has none)
+            *paragraphs,  # 7, word for word
+            "Comments: (0)",  # 9
+        ]
+        positions = []
+        for item in expected_in_order:
+            assert item in page.text, f"missing from the page: {item[:60]!r}"
+            start = positions[-1] + 1 if positions else 0
+            positions.append(page.text.index(item, start))
+        assert positions == sorted(positions)
 
-def test_the_seed_headline_is_the_only_h1(client, seeded):
-    response = client.get(seeded.get_absolute_url())
+    def test_the_seed_headline_is_the_only_h1(self, client, demo):
+        response = client.get(demo.article.get_absolute_url())
 
-    page = page_text(response.content.decode())
-    assert page.h1s == ["EC makes supercomputers widely accessible to foster AI development"]
+        page = page_text(response.content.decode())
+        assert page.h1s == ["EC makes supercomputers widely accessible to foster AI development"]
 
+    def test_the_stray_bracket_in_the_seed_body_stays_as_text_in_its_own_paragraph(
+        self, client, demo
+    ):
+        response = client.get(demo.article.get_absolute_url())
 
-def test_the_stray_bracket_in_the_seed_body_stays_as_text_in_its_own_paragraph(client, seeded):
-    response = client.get(seeded.get_absolute_url())
+        assert "<p>]As part of the EU AI Start-Up Initiative, the European Commission" in (
+            response.content.decode()
+        )
 
-    assert "<p>]As part of the EU AI Start-Up Initiative, the European Commission" in (
-        response.content.decode()
-    )
+    def test_the_seed_article_shows_its_channel_and_strapline(self, client, demo):
+        response = client.get(demo.article.get_absolute_url())
 
-
-def test_the_seed_article_shows_its_channel_and_strapline(client, seeded):
-    response = client.get(seeded.get_absolute_url())
-
-    text = page_text(response.content.decode()).text
-    assert f"Capital Markets: {STRAPLINE}" in text
+        text = page_text(response.content.decode()).text
+        assert f"Capital Markets: {STRAPLINE}" in text
 
 
 # Query budget for an anonymous reader.
@@ -187,7 +174,7 @@ def article_with(channel, editor, publisher):
             Author.objects.create(name=f"Author {n}-{i}", slug=f"author-{n}-{i}")
             for i in range(authors)
         )
-        return publish(article, editor, publisher)
+        return publish(article, editor=editor, publisher=publisher)
 
     return make
 
@@ -201,7 +188,7 @@ def many_live_articles(make_article, editor, publisher):
             article.authors.add(
                 Author.objects.create(name=f"Writer {article.pk}", slug=f"writer-{article.pk}")
             )
-            publish(article, editor, publisher)
+            publish(article, editor=editor, publisher=publisher)
 
     return make
 
@@ -353,7 +340,9 @@ def test_an_edited_article_is_not_found_by_the_public(client, make_article, edit
 def test_a_scheduled_article_is_not_found_by_the_public_until_its_time(
     client, make_article, editor, publisher
 ):
-    article = publish(make_article(), editor, publisher, at=timezone.now() + timedelta(days=1))
+    article = publish(
+        make_article(), editor=editor, publisher=publisher, at=timezone.now() + timedelta(days=1)
+    )
 
     response = client.get(article.get_absolute_url())
 
@@ -399,9 +388,11 @@ def test_a_channel_page_lists_only_live_articles_of_that_channel(
     client, channel, make_article, editor, publisher
 ):
     other = Channel.objects.create(name="Payments", slug="payments")
-    mine = publish(make_article(headline="Mine and live"), editor, publisher)
+    mine = publish(make_article(headline="Mine and live"), editor=editor, publisher=publisher)
     make_article(headline="Mine but draft")
-    publish(make_article(headline="Other channel", channel=other), editor, publisher)
+    publish(
+        make_article(headline="Other channel", channel=other), editor=editor, publisher=publisher
+    )
 
     text = page_text(client.get(channel.get_absolute_url()).content.decode()).text
 

@@ -10,15 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Channel
-
-from .newsroom import HIDDEN, newsroom
+from tests.factories import HIDDEN, newsroom, publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def kinds(make_article, editor, publisher, channel):
-    return newsroom(make_article=make_article, editor=editor, publisher=publisher, channel=channel)
+def kinds(editor, publisher, channel):
+    return newsroom(editor=editor, publisher=publisher, channel=channel)
 
 
 def rss_items(client, url) -> dict[str, ET.Element]:
@@ -97,8 +96,6 @@ def test_the_atom_feeds_hold_live_articles_with_labels(client, kinds, channel, n
 
 
 def test_a_channel_feed_leaves_out_other_channels(client, kinds, make_article, editor, publisher):
-    from .newsroom import publish
-
     other = Channel.objects.create(name="Payments", slug="payments")
     elsewhere = publish(
         make_article(headline="Card schemes cut fees", channel=other),
@@ -134,8 +131,6 @@ def test_a_feed_costs_a_fixed_number_of_queries(
     client, make_article, editor, publisher, kinds, name, kwargs, expected
 ):
     """Articles with channel and sponsor, their authors, their tags (and the channel)."""
-    from .newsroom import publish
-
     url = reverse(f"articles:{name}", kwargs=kwargs)
     Site.objects.get_current()  # the Site is cached once per process
     with CaptureQueriesContext(connection) as few:

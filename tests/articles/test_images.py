@@ -22,6 +22,7 @@ from comments.services import comment_post
 from finextra.services import revisions_for, transition
 from sponsors.selection import placements_forget
 from tests.browser_forms import change_form
+from tests.factories import publish
 
 from .helpers import (
     article_form,
@@ -29,7 +30,6 @@ from .helpers import (
     media_files,
     picture,
     post_new_article,
-    publish,
     signed_in,
     upload,
 )
@@ -362,7 +362,7 @@ def pictured_article(make_article, editor, publisher):
         lead_image_caption="The exchange floor on results day.",
         lead_image_credit="Photo: Jane Lens",
     )
-    return publish(article, editor, publisher)
+    return publish(article, editor=editor, publisher=publisher)
 
 
 def test_the_article_page_serves_the_lead_image_with_srcset_sizes_and_dimensions(
@@ -408,7 +408,7 @@ def test_a_decorative_image_has_empty_alt_text(client, make_article, editor, pub
         lead_image_alt="Ignored when decorative",
         lead_image_decorative=True,
     )
-    publish(article, editor, publisher)
+    publish(article, editor=editor, publisher=publisher)
 
     html = client.get(article.get_absolute_url()).content.decode()
 
@@ -421,7 +421,7 @@ def test_list_cards_show_thumbnails_lazily_after_the_first_screen(
 ):
     for n in range(5):
         article = make_article(lead_image=upload(picture(seed=n)), lead_image_alt=f"Pic {n}")
-        publish(article, editor, publisher)
+        publish(article, editor=editor, publisher=publisher)
 
     html = client.get("/").content.decode()
 

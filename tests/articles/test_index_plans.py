@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Author, Tag
 from comments.services import comment_post
-
-from .helpers import publish
+from tests.factories import publish
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="query plans are checked on PostgreSQL"
@@ -52,7 +51,7 @@ def archive(make_article, editor, publisher, reader):
         article = make_article(headline=f"Markets rally, day {n}")
         article.tags.add(rates)
         article.authors.add(alice)
-        articles.append(publish(article, editor, publisher) if n % 5 else article)
+        articles.append(publish(article, editor=editor, publisher=publisher) if n % 5 else article)
     for n in range(5):
         comment_post(article=articles[1], body=f"Comment {n}", author=reader)
     return articles

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import listing
 from articles.models import Author, Tag
 from finextra.services import transition
-
-from .helpers import publish
+from tests.factories import publish
 
 QUERY_BUDGET = 6
 LISTINGS = ["/", "/channels/capital-markets/", "/tags/rates/", "/authors/alice-morgan/"]
@@ -29,7 +28,7 @@ def archive(make_article, editor, publisher):
             article = make_article()
             article.tags.add(rates)
             article.authors.add(alice)
-            made.append(publish(article, editor, publisher))
+            made.append(publish(article, editor=editor, publisher=publisher))
         return made
 
     return make

@@ -16,8 +16,7 @@ from articles.search import QUERY_MAX_LENGTH, SEARCH_INDEX_NAME, article_search
 from articles.views import PAGE_SIZE
 from finextra.services import transition
 from sponsors.models import Sponsor
-
-from .helpers import publish
+from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def live(make_article, editor, publisher):
     """`live(**fields)`: a new article, published through the workflow."""
 
     def make(**fields):
-        return publish(make_article(**fields), editor, publisher)
+        return publish(make_article(**fields), editor=editor, publisher=publisher)
 
     return make
 

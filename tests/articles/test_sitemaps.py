@@ -7,16 +7,15 @@ from django.contrib.sites.models import Site
 from django.urls import reverse
 
 from finextra.pages import pages_seed
-
-from .newsroom import HIDDEN, newsroom
+from tests.factories import HIDDEN, newsroom, publish
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 
 @pytest.fixture
-def kinds(make_article, editor, publisher, channel):
-    return newsroom(make_article=make_article, editor=editor, publisher=publisher, channel=channel)
+def kinds(editor, publisher, channel):
+    return newsroom(editor=editor, publisher=publisher, channel=channel)
 
 
 def xml_of(client, url) -> ET.Element:
@@ -81,8 +80,6 @@ def test_the_news_sitemap_holds_recent_editorial_articles_only(client, kinds):
 
 
 def test_the_news_sitemap_escapes_headlines(client, make_article, editor, publisher):
-    from .newsroom import publish
-
     publish(make_article(headline="Banks & <fintechs> agree"), editor=editor, publisher=publisher)
 
     root = xml_of(client, reverse("articles:news_sitemap"))

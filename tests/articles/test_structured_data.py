@@ -17,9 +17,9 @@ from django.utils import timezone
 from articles.models import Article, Author, Tag
 from articles.provenance import Provenance
 from sponsors.models import Sponsor
+from tests.factories import publish
 
 from .helpers import picture
-from .newsroom import publish
 
 
 class HeadParser(HTMLParser):

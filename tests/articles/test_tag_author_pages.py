@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Author, Tag
 from articles.views import PAGE_SIZE
-
-from .helpers import publish
+from tests.factories import publish
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def tagged(make_article, editor, publisher, rates, alice):
             article = make_article()
             article.tags.add(rates)
             article.authors.add(alice)
-            made.append(publish(article, editor, publisher) if live else article)
+            made.append(publish(article, editor=editor, publisher=publisher) if live else article)
         return made
 
     return make

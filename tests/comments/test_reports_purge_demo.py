@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -13,8 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments.models import Comment, Report
 from finextra.workflow import State
-
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
+from tests.conftest import demo_seed
 
 
 def test_a_reader_reports_a_comment_once_and_it_rises_in_the_queue(
@@ -127,60 +125,51 @@ def test_purge_follows_the_retention_setting(live_article, post_comment, setting
 # The demo.
 
 
-@pytest.fixture
-def seeded(db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`)."""
 
-    def run():
-        call_command("seed_demo", stdout=StringIO())
+    def test_the_demo_has_threads_and_a_guest_comment_awaiting_moderation(self, demo, client):
+        assert Comment.objects.visible().filter(parent__isnull=False).exists()
+        waiting = Comment.objects.awaiting_moderation().get()
+        assert waiting.guest_name and waiting.state == State.DRAFT
+        article = Article.objects.get(slug="t-plus-one-settlement-europe-timeline")
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert "Finextra staff" in page
+        assert "Editor’s pick" in page
 
-    run()
-    return run
+    def test_the_seed_article_keeps_no_comments(self, demo, client):
+        article = demo.article
 
+        page = client.get(article.get_absolute_url()).content.decode()
 
-def test_the_demo_has_threads_and_a_guest_comment_awaiting_moderation(seeded, client):
-    assert Comment.objects.visible().filter(parent__isnull=False).exists()
-    waiting = Comment.objects.awaiting_moderation().get()
-    assert waiting.guest_name and waiting.state == State.DRAFT
-    article = Article.objects.get(slug="t-plus-one-settlement-europe-timeline")
-    page = client.get(article.get_absolute_url()).content.decode()
-    assert "Finextra staff" in page
-    assert "Editor’s pick" in page
+        assert article.comment_count == 0
+        assert "Comments: (0)" in page
+        assert '<a href="#comments">Be the first to comment</a>' in page
 
+    def test_the_demo_is_safe_to_run_again(self, demo):
+        before = Comment.objects.count()
 
-def test_the_seed_article_keeps_no_comments(seeded, client):
-    article = Article.objects.get(slug=SEED_SLUG)
+        demo_seed()
 
-    page = client.get(article.get_absolute_url()).content.decode()
+        assert Comment.objects.count() == before
+        for article in Article.objects.filter(comments__isnull=False).distinct():
+            assert (
+                article.comment_count == Comment.objects.visible().filter(article=article).count()
+            )
 
-    assert article.comment_count == 0
-    assert "Comments: (0)" in page
-    assert '<a href="#comments">Be the first to comment</a>' in page
+    def test_the_demo_guest_can_be_published_from_the_desk(self, demo, client):
+        from django.contrib.auth import get_user_model
 
+        waiting = Comment.objects.awaiting_moderation().get()
+        moderator = get_user_model().objects.get(username="moderator")
+        client.force_login(moderator)
+        page = client.get("/admin/comments/comment/").content.decode()
+        assert waiting.body in page
+        fields = {"action": "publish", "_selected_action": [waiting.pk]}
 
-def test_the_demo_is_safe_to_run_again(seeded):
-    before = Comment.objects.count()
+        client.post("/admin/comments/comment/", fields)
 
-    seeded()
-
-    assert Comment.objects.count() == before
-    for article in Article.objects.filter(comments__isnull=False).distinct():
-        assert article.comment_count == Comment.objects.visible().filter(article=article).count()
-
-
-def test_the_demo_guest_can_be_published_from_the_desk(seeded, client):
-    from django.contrib.auth import get_user_model
-
-    waiting = Comment.objects.awaiting_moderation().get()
-    moderator = get_user_model().objects.get(username="moderator")
-    client.force_login(moderator)
-    page = client.get("/admin/comments/comment/").content.decode()
-    assert waiting.body in page
-    fields = {"action": "publish", "_selected_action": [waiting.pk]}
-
-    client.post("/admin/comments/comment/", fields)
-
-    assert Comment.objects.get(pk=waiting.pk).state == State.PUBLISHED
+        assert Comment.objects.get(pk=waiting.pk).state == State.PUBLISHED
 
 
 def test_the_report_form_offers_the_reasons_with_none_chosen_and_one_optional_mark(

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from articles.models import Author, Tag
-from tests.articles.newsroom import publish
+from tests.factories import publish
 
 
 class _Recorder(BaseHTTPRequestHandler):

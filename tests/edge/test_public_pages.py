@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from sponsors.models import Kind, Placement, Slot, Sponsor
-from tests.articles.newsroom import publish
+from tests.factories import publish
 
 
 @pytest.fixture

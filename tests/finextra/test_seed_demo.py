@@ -14,8 +14,8 @@ from finextra import demo, roles
 from finextra.models import TransitionLog
 from finextra.services import history_for
 from finextra.workflow import State
+from tests.conftest import DEMO_PASSWORD, SEED_SLUG
 
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 STAFF = {
     "writer": roles.WRITER,
     "editor": roles.EDITOR,
@@ -26,6 +26,7 @@ STAFF = {
 
 
 def seed_demo() -> str:
+    """Run the command as it is, with whatever DEMO_PASSWORD the test set; what it printed."""
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
@@ -37,12 +38,6 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo_password(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "correct-horse-battery-staple")
-    return "correct-horse-battery-staple"
-
-
-@pytest.fixture
 def password_file(monkeypatch, tmp_path):
     """No DEMO_PASSWORD, and the password file in a temporary folder, not the checkout."""
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
@@ -51,83 +46,73 @@ def password_file(monkeypatch, tmp_path):
     return path
 
 
-@pytest.mark.django_db
-def test_running_seed_demo_twice_adds_nothing_the_second_time(demo_password):
-    seed_demo()
-    after_first = counts()
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`), with DEMO_PASSWORD set."""
 
-    seed_demo()
+    def test_running_seed_demo_again_adds_nothing(self, demo):
+        after_first = counts()
 
-    assert counts() == after_first
-    assert after_first["Article"] >= 13
+        seed_demo()
 
+        assert counts() == after_first
+        assert after_first["Article"] >= 13
 
-@pytest.mark.django_db
-def test_seed_demo_creates_one_staff_account_per_role_in_its_group(demo_password):
-    seed_demo()
+    def test_it_has_one_staff_account_per_role_in_its_group(self, demo):
+        User = get_user_model()
+        for username, role in STAFF.items():
+            user = User.objects.get(username=username)
+            assert user.is_staff, username
+            assert not user.is_superuser, username
+            assert list(user.groups.values_list("name", flat=True)) == [role]
+            assert user.check_password(DEMO_PASSWORD), username
 
-    User = get_user_model()
-    for username, role in STAFF.items():
-        user = User.objects.get(username=username)
-        assert user.is_staff, username
-        assert not user.is_superuser, username
-        assert list(user.groups.values_list("name", flat=True)) == [role]
-        assert user.check_password(demo_password), username
+    def test_it_has_a_reader_who_is_not_staff(self, demo):
+        reader = get_user_model().objects.get(username="reader")
+        assert not reader.is_staff
+        assert not reader.groups.exists()
+        assert reader.check_password(DEMO_PASSWORD)
 
+    def test_seed_demo_says_where_the_password_came_from(self, demo):
+        assert "password from DEMO_PASSWORD" in demo.output
+        assert DEMO_PASSWORD in demo.output
 
-@pytest.mark.django_db
-def test_seed_demo_creates_a_reader_who_is_not_staff(demo_password):
-    seed_demo()
+    def test_it_has_articles_over_several_channels_in_every_state(self, demo):
+        others = Article.objects.exclude(slug=SEED_SLUG)
+        now = timezone.now()
+        assert others.count() >= 12
+        assert others.values("channel").distinct().count() >= 3
+        assert others.filter(state=State.DRAFT, withdrawn_at__isnull=True).exists()
+        assert others.filter(state=State.EDITED).exists()
+        assert others.live().exists()
+        assert others.filter(state=State.PUBLISHED, published_at__gt=now).exists()  # scheduled
+        assert others.filter(withdrawn_at__isnull=False).exists()
 
-    reader = get_user_model().objects.get(username="reader")
-    assert not reader.is_staff
-    assert not reader.groups.exists()
-    assert reader.check_password(demo_password)
+    def test_its_articles_got_their_states_through_the_workflow(self, demo):
+        for article in Article.objects.exclude(state=State.DRAFT):
+            assert history_for(article).filter(move="mark_edited").exists(), article.slug
 
+    def test_the_seed_article_is_live_in_capital_markets_with_its_strapline(self, demo):
+        article = Article.objects.get(slug=SEED_SLUG)
+        assert article.channel.name == "Capital Markets"
+        assert article.channel.strapline == (
+            "News and resources on capital markets, exchanges, trade execution and post-trade "
+            "settlement."
+        )
+        assert article.headline == (
+            "EC makes supercomputers widely accessible to foster AI development"
+        )
+        assert Article.objects.live().filter(pk=article.pk).exists()
 
-@pytest.mark.django_db
-def test_seed_demo_says_where_the_password_came_from(demo_password):
-    output = seed_demo()
+    def test_one_live_article_carries_a_published_correction_once_however_often_seeded(
+        self, demo, client
+    ):
+        seed_demo()
 
-    assert "password from DEMO_PASSWORD" in output
-    assert demo_password in output
-
-
-@pytest.mark.django_db
-def test_seed_demo_adds_articles_over_several_channels_in_every_state(demo_password):
-    seed_demo()
-
-    others = Article.objects.exclude(slug=SEED_SLUG)
-    now = timezone.now()
-    assert others.count() >= 12
-    assert others.values("channel").distinct().count() >= 3
-    assert others.filter(state=State.DRAFT, withdrawn_at__isnull=True).exists()
-    assert others.filter(state=State.EDITED).exists()
-    assert others.live().exists()
-    assert others.filter(state=State.PUBLISHED, published_at__gt=now).exists()  # scheduled
-    assert others.filter(withdrawn_at__isnull=False).exists()
-
-
-@pytest.mark.django_db
-def test_seed_demo_articles_got_their_states_through_the_workflow(demo_password):
-    seed_demo()
-
-    for article in Article.objects.exclude(state=State.DRAFT):
-        assert history_for(article).filter(move="mark_edited").exists(), article.slug
-
-
-@pytest.mark.django_db
-def test_the_seed_article_is_live_in_capital_markets_with_its_strapline(demo_password):
-    seed_demo()
-
-    article = Article.objects.get(slug=SEED_SLUG)
-    assert article.channel.name == "Capital Markets"
-    assert article.channel.strapline == (
-        "News and resources on capital markets, exchanges, trade execution and post-trade "
-        "settlement."
-    )
-    assert article.headline == "EC makes supercomputers widely accessible to foster AI development"
-    assert Article.objects.live().filter(pk=article.pk).exists()
+        article = Article.objects.get(slug=article_demo.DEMO_CORRECTION_SLUG)
+        assert [c.note for c in article.correction_list] == [article_demo.DEMO_CORRECTION]
+        assert history_for(article).filter(move="correction").count() == 1
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert '<h2 id="corrections-title">Correction</h2>' in html
 
 
 @pytest.mark.django_db
@@ -167,15 +152,3 @@ def test_demo_password_wins_over_a_kept_file(password_file, monkeypatch):
         get_user_model().objects.get(username="writer").check_password("from-the-environment-123")
     )
     assert password_file.read_text() == "the-old-file-password\n"
-
-
-@pytest.mark.django_db
-def test_one_live_demo_article_carries_a_published_correction_once(demo_password, client):
-    seed_demo()
-    seed_demo()
-
-    article = Article.objects.get(slug=article_demo.DEMO_CORRECTION_SLUG)
-    assert [c.note for c in article.correction_list] == [article_demo.DEMO_CORRECTION]
-    assert history_for(article).filter(move="correction").count() == 1
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert '<h2 id="corrections-title">Correction</h2>' in html

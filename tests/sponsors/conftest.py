@@ -1,17 +1,13 @@
 import random
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article
 from finextra.services import transition
 from sponsors import selection
 from sponsors.models import Kind, Placement, Slot, Sponsor
 
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 # What a reader's browser sends; the test client's default is no user agent at all (a script).
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -56,11 +52,3 @@ def make_placement(sponsor, editor, publisher):
         return placement
 
     return make
-
-
-@pytest.fixture
-def seeded(db, monkeypatch):
-    """The whole demo, as `make run` seeds it; returns the seed article."""
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
-    return Article.objects.get(slug=SEED_SLUG)

@@ -80,51 +80,62 @@ def parse(response) -> Asides:
 # The seed page.
 
 
-def test_the_seed_article_shows_the_event_after_the_body_and_the_promoted_card_after_comments(
-    client, seeded
-):
-    page = parse(client.get(seeded.get_absolute_url()))
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`)."""
 
-    last_paragraph = "foster durable and safe AI development in the EU and promote innovation."
-    body_end = page.text.index(last_paragraph)
-    inline = page.text.index(INLINE_SEED)
-    comments = page.text.index("Comments: (0)")
-    promoted = page.text.index(PROMOTED_SEED)
-    assert body_end < inline < comments < promoted
+    def test_the_seed_article_shows_the_event_after_the_body_and_the_promoted_card_after_comments(
+        self, client, demo
+    ):
+        page = parse(client.get(demo.article.get_absolute_url()))
 
+        last_paragraph = "foster durable and safe AI development in the EU and promote innovation."
+        body_end = page.text.index(last_paragraph)
+        inline = page.text.index(INLINE_SEED)
+        comments = page.text.index("Comments: (0)")
+        promoted = page.text.index(PROMOTED_SEED)
+        assert body_end < inline < comments < promoted
 
-def test_the_seed_placements_carry_their_labels_and_sponsors(client, seeded):
-    page = parse(client.get(seeded.get_absolute_url()))
+    def test_the_seed_placements_carry_their_labels_and_sponsors(self, client, demo):
+        page = parse(client.get(demo.article.get_absolute_url()))
 
-    inline, promoted = page.asides
-    assert inline["name"] == INLINE_SEED
-    assert inline["text"].startswith("Sponsored NextGen:AI")
-    assert "by Northwind Cloud" in inline["text"]
-    assert promoted["name"] == f"Finextra Promoted {PROMOTED_SEED}"
-    assert promoted["text"].startswith(f"Finextra Promoted {PROMOTED_SEED}")
-    assert "by Verity Risk Systems" in promoted["text"]
+        inline, promoted = page.asides
+        assert inline["name"] == INLINE_SEED
+        assert inline["text"].startswith("Sponsored NextGen:AI")
+        assert "by Northwind Cloud" in inline["text"]
+        assert promoted["name"] == f"Finextra Promoted {PROMOTED_SEED}"
+        assert promoted["text"].startswith(f"Finextra Promoted {PROMOTED_SEED}")
+        assert "by Verity Risk Systems" in promoted["text"]
 
+    def test_the_seed_placements_do_not_show_on_other_channels(self, client, demo):
+        payments = Channel.objects.get(slug="payments")
+        other = demo.article.__class__.objects.live().filter(channel=payments).first()
 
-def test_the_seed_placements_do_not_show_on_other_channels(client, seeded):
-    payments = Channel.objects.get(slug="payments")
-    other = seeded.__class__.objects.live().filter(channel=payments).first()
+        page = parse(client.get(other.get_absolute_url()))
 
-    page = parse(client.get(other.get_absolute_url()))
+        assert INLINE_SEED not in page.text
+        assert PROMOTED_SEED not in page.text
 
-    assert INLINE_SEED not in page.text
-    assert PROMOTED_SEED not in page.text
+    def test_the_demo_fills_the_home_and_a_channel_slot(self, client, demo):
+        home = parse(client.get("/"))
+        payments = parse(client.get("/channels/payments/"))
 
+        assert [a["name"] for a in home.asides] == [
+            "Sponsored [Webinar] Instant payments and fraud: what changes in 2027"
+        ]
+        assert [a["name"] for a in payments.asides] == [
+            "From Finextra [Research] The Future of Payments 2027: the Finextra research report"
+        ]
 
-def test_the_demo_fills_the_home_and_a_channel_slot(client, seeded):
-    home = parse(client.get("/"))
-    payments = parse(client.get("/channels/payments/"))
+    def test_the_public_list_names_every_live_placement_and_sponsored_article(self, client, demo):
+        page = parse(client.get("/sponsored/"))
 
-    assert [a["name"] for a in home.asides] == [
-        "Sponsored [Webinar] Instant payments and fraud: what changes in 2027"
-    ]
-    assert [a["name"] for a in payments.asides] == [
-        "From Finextra [Research] The Future of Payments 2027: the Finextra research report"
-    ]
+        for placement in Placement.objects.live():
+            assert placement.display_title in page.text
+        assert "Instant payments fraud: where the losses now fall" in page.text
+        assert "Five questions to ask before moving core banking to the cloud" in page.text
+        assert "Verity Risk Systems Brightline Media" in page.text  # shown for, then paid by
+        assert "After the story on article pages in Capital Markets" in page.text
+        assert "EC makes supercomputers" not in page.text, "editorial articles are not listed"
 
 
 # Every placement as rendered.
@@ -264,18 +275,6 @@ def test_about_this_is_not_found_for_a_placement_that_is_not_running(client, mak
     placement = make_placement(live=False)
 
     assert client.get(placement.get_absolute_url()).status_code == 404
-
-
-def test_the_public_list_names_every_live_placement_and_sponsored_article(client, seeded):
-    page = parse(client.get("/sponsored/"))
-
-    for placement in Placement.objects.live():
-        assert placement.display_title in page.text
-    assert "Instant payments fraud: where the losses now fall" in page.text
-    assert "Five questions to ask before moving core banking to the cloud" in page.text
-    assert "Verity Risk Systems Brightline Media" in page.text  # shown for, then paid by
-    assert "After the story on article pages in Capital Markets" in page.text
-    assert "EC makes supercomputers" not in page.text, "editorial articles are not listed"
 
 
 def test_the_public_list_leaves_out_what_is_not_running(client, make_placement, publisher):

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from articles.models import Article
 from articles.provenance import Provenance
 from finextra.services import transition
+from sponsors.models import Placement, Sponsor
+from tests.conftest import demo_seed
 
 EDITORIAL_NOTE = "This content has been selected, created and edited by the Finextra editorial"
 BODY_WITH_LINKS = (
@@ -139,26 +141,24 @@ def test_an_article_can_never_be_promoted(make_article, sponsor):
         make_article(provenance=Provenance.PROMOTED, sponsor=sponsor)
 
 
-def test_the_demo_adds_sponsored_articles_with_their_labels(client, seeded):
-    paid = Article.objects.live().filter(sponsor__isnull=False)
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`)."""
 
-    assert {a.provenance for a in paid} == {Provenance.SPONSORED, Provenance.ADVERTISER_CONTENT}
-    for article in paid:
-        text = text_of(client.get(article.get_absolute_url()))
-        assert f"by {article.sponsor.name}" in text
-        assert EDITORIAL_NOTE not in text
-        assert 'rel="sponsored' in client.get(article.get_absolute_url()).content.decode()
+    def test_the_demo_adds_sponsored_articles_with_their_labels(self, client, demo):
+        paid = Article.objects.live().filter(sponsor__isnull=False)
 
+        assert {a.provenance for a in paid} == {Provenance.SPONSORED, Provenance.ADVERTISER_CONTENT}
+        for article in paid:
+            text = text_of(client.get(article.get_absolute_url()))
+            assert f"by {article.sponsor.name}" in text
+            assert EDITORIAL_NOTE not in text
+            assert 'rel="sponsored' in client.get(article.get_absolute_url()).content.decode()
 
-def test_the_demo_is_safe_to_run_again(seeded, monkeypatch):
-    from io import StringIO
+    def test_the_demo_is_safe_to_run_again(self, demo):
+        counts = (Placement.objects.count(), Sponsor.objects.count(), Article.objects.count())
+        demo_seed()
 
-    from django.core.management import call_command
-
-    from sponsors.models import Placement, Sponsor
-
-    counts = (Placement.objects.count(), Sponsor.objects.count(), Article.objects.count())
-    call_command("seed_demo", stdout=StringIO())
-
-    assert (Placement.objects.count(), Sponsor.objects.count(), Article.objects.count()) == (counts)
-    assert Placement.objects.live().count() == 4
+        assert (Placement.objects.count(), Sponsor.objects.count(), Article.objects.count()) == (
+            counts
+        )
+        assert Placement.objects.live().count() == 4
