@@ -94,7 +94,7 @@ class PlacementFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         placement = model_class(*args, **kwargs)
-        placement.full_clean(exclude=["channels"])
+        placement.full_clean()
         placement.save()
         return placement
 

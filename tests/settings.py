@@ -9,6 +9,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The Site (feeds, sitemaps, password-reset links) and SITE_URL links name the test client's host.
 os.environ.setdefault("SITE_URL", "http://testserver")
 
+# Under pytest-xdist each worker (gw0, gw1, ...) has its own test database (pytest-django names
+# it) and its own cache keys: tests clear the keys under their prefix (tests/conftest.py).
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["CACHE_KEY_PREFIX"] = f"{os.environ.get('CACHE_KEY_PREFIX', 'finextra')}-{_worker}"
+
 from finextra.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,11 +10,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from articles.fragments import fragments_forget
 from articles.models import Article, Author, Channel, Tag
+from comments.services import comment_post
 from finextra.services import transition
-from tests.factories import publish
+from sponsors.models import Slot
+from tests.conftest import clear_this_runs_cache
+from tests.factories import AuthorFactory, PlacementFactory, TagFactory, publish
 
 SEED_TEXT = Path(__file__).resolve().parents[2] / "articles" / "demo_data" / "finextra-article.txt"
 STRAPLINE = (
@@ -274,6 +278,110 @@ def test_the_channel_page_query_count_does_not_grow_with_more_articles(
 
     assert with_three <= QUERY_BUDGET
     assert with_twenty_five == with_three
+
+
+# The cold path: every cache empty (a deploy, a Redis restart), the page with everything on it.
+
+
+@pytest.fixture
+def full_site(channel, make_article, make_user, editor, publisher):
+    """A live article with three tags, two authors and a thread (a comment and its reply), a
+    placement live in every slot, and three more live articles in the channel; the article."""
+    article = publish(
+        make_article(tags=TagFactory.create_batch(3), authors=AuthorFactory.create_batch(2)),
+        editor=editor,
+        publisher=publisher,
+    )
+    for slot in Slot.values:
+        placement = PlacementFactory(slot=slot, channels=[] if slot == Slot.HOME else [channel])
+        publish(placement, editor=editor, publisher=publisher)
+    first = comment_post(article=article, body="Worth reading.", author=make_user("riley"))
+    comment_post(article=article, body="Agreed.", author=make_user("sasha"), parent=first)
+    for _ in range(3):
+        more = make_article(tags=TagFactory.create_batch(2), authors=[AuthorFactory()])
+        publish(more, editor=editor, publisher=publisher)
+    return article
+
+
+def cold_and_warm(client, url) -> tuple[list[str], list[str]]:
+    """The SQL of one anonymous request with every cache emptied, then of the same again."""
+    clear_this_runs_cache()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200, url
+    assert first.content == second.content, "the cached parts must be the parts"
+    return [q["sql"] for q in cold.captured_queries], [q["sql"] for q in warm.captured_queries]
+
+
+def tables(sqls: list[str]) -> list[str]:
+    """The table each query reads first (FROM), in order."""
+    return [re.search(r'FROM "?(\w+)"?', sql).group(1) for sql in sqls]
+
+
+def test_the_article_page_with_everything_on_it_from_a_cold_cache(client, full_site):
+    cold, warm = cold_and_warm(client, full_site.get_absolute_url())
+
+    # The page's six (docs/design.md) and, once for every page until the cache keeps it, the
+    # channel menu.
+    assert tables(cold) == [
+        "articles_article",  # with its channel
+        "articles_tag",
+        "articles_author",
+        "articles_channel",  # the menu
+        "sponsors_placement",  # every slot at once
+        "comments_comment",  # the thread's first comments
+        "comments_comment",  # their replies
+    ], cold
+    # Warm: the article (its version names the cached part), and the thread.
+    assert tables(warm) == ["articles_article", "comments_comment", "comments_comment"], warm
+    page = client.get(full_site.get_absolute_url())
+    for tag in full_site.tags.all():
+        assertContains(page, f'<a href="/tags/{tag.slug}/" rel="tag">{tag.name}</a>', html=True)
+    assertContains(page, "Worth reading.")
+    assertContains(page, "Agreed.")
+    assertContains(page, "<aside", count=2)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected_cold", "expected_warm"),
+    [
+        (
+            "/",
+            [
+                "articles_article",
+                "articles_article",
+                "articles_author",
+                "articles_channel",
+                "sponsors_placement",
+            ],
+            ["articles_article"],
+        ),
+        (
+            "/channels/capital-markets/",
+            [
+                "articles_channel",
+                "articles_article",
+                "articles_article",
+                "articles_author",
+                "articles_channel",
+                "sponsors_placement",
+            ],
+            ["articles_channel", "articles_article"],
+        ),
+    ],
+)
+def test_home_and_channel_pages_from_a_cold_cache(
+    client, full_site, url, expected_cold, expected_warm
+):
+    cold, warm = cold_and_warm(client, url)
+
+    # Cold: (the channel,) the page's ids and versions, its cards' articles and authors, the
+    # menu, the slot. Warm: the cards come from the cache by version.
+    assert tables(cold) == expected_cold, cold
+    assert tables(warm) == expected_warm, warm
+    assert len(cold) <= QUERY_BUDGET
 
 
 # URLs: canonical, redirects, bad input.

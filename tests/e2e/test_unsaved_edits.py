@@ -10,7 +10,8 @@ from django.utils import timezone
 from articles.models import Article, Tag
 from finextra import roles
 from finextra.models import Autosave
-from sponsors.models import Kind, Placement, Slot, Sponsor
+from sponsors.models import Slot
+from tests.factories import PlacementFactory
 
 from .staff import sign_in
 from .test_accessibility import axe_violations
@@ -174,13 +175,9 @@ def test_text_typed_before_the_tab_closed_is_offered_back_or_discarded(
 
 def test_leaving_a_placement_form_with_unsaved_changes_asks_first(page, make_user):
     now = timezone.now()
-    placement = Placement.objects.create(
-        sponsor=Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud"),
+    placement = PlacementFactory(
         title="Webinar: instant payments",
-        kind=Kind.CONTENT,
-        provenance="sponsored",
         slot=Slot.HOME,
-        target_url="https://example.com/webinar/",
         starts_at=now + timedelta(days=1),
         ends_at=now + timedelta(days=8),
     )

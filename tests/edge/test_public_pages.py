@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from sponsors.models import Kind, Placement, Slot, Sponsor
-from tests.factories import publish
+from tests.factories import PlacementFactory, SponsorFactory, publish
 
 
 @pytest.fixture
@@ -23,24 +23,12 @@ def site(story, editor, publisher):
     """Everything a public page can show: a live article with tag and author, a placement in
     every slot, the flat pages."""
     from finextra.pages import pages_seed
-    from finextra.services import transition
 
     pages_seed()
-    sponsor = Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud")
-    now = timezone.now()
+    sponsor = SponsorFactory(name="Northwind Cloud", slug="northwind-cloud")
     for slot in Slot.values:
-        placement = Placement.objects.create(
-            sponsor=sponsor,
-            title=f"Offer in {slot}",
-            kind=Kind.CONTENT,
-            provenance="sponsored",
-            slot=slot,
-            target_url="https://example.com/",
-            starts_at=now - timedelta(hours=1),
-            ends_at=now + timedelta(days=1),
-        )
-        transition(obj=placement, move="mark_edited", user=editor)
-        transition(obj=placement, move="publish", user=publisher)
+        placement = PlacementFactory(sponsor=sponsor, title=f"Offer in {slot}", slot=slot)
+        publish(placement, editor=editor, publisher=publisher)
     return story
 
 

@@ -2,8 +2,6 @@
 show it (by surrogate key), at the proxies named in EDGE_PURGE_URLS; a change nobody sees
 purges nothing; a rolled-back change sends nothing."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +11,8 @@ from articles.models import Channel, Tag
 from comments.services import comment_post, comment_publish, comment_remove
 from finextra.edge import edge_purge
 from finextra.services import transition
-from sponsors.models import Kind, Placement, Slot, Sponsor
+from sponsors.models import Slot, Sponsor
+from tests.factories import PlacementFactory
 
 
 def sent(purges) -> set[str]:
@@ -128,17 +127,7 @@ def test_a_comment_going_live_or_removed_purges_its_article(
 
 @pytest.fixture
 def placement(editor, publisher):
-    now = timezone.now()
-    placement = Placement.objects.create(
-        sponsor=Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud"),
-        title="Webinar",
-        kind=Kind.CONTENT,
-        provenance="sponsored",
-        slot=Slot.HOME,
-        target_url="https://example.com/",
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(days=1),
-    )
+    placement = PlacementFactory(title="Webinar", slot=Slot.HOME)
     transition(obj=placement, move="mark_edited", user=editor)
     return placement
 

@@ -15,27 +15,28 @@ import shutil
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
-from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
 from comments.models import Comment
 from deploy.stack import LocalStack, missing_programs
 from finextra.services import transition
-from sponsors.models import Kind, Placement, PlacementDay, Slot, Sponsor
+from sponsors.models import PlacementDay, Slot, Sponsor
 from tests.accounts import PASSWORD
 from tests.comments.conftest import form_fields, forms_on
+from tests.factories import PlacementFactory, SponsorFactory, publish
 
 APP_PORTS = [int(p) for p in os.environ.get("TEST_APP_PORTS", "8166,8167").split(",")]
 LB_PORT = int(os.environ.get("TEST_LB_PORT", "8168"))
 PROXY_PORT = int(os.environ.get("TEST_PROXY_PORT", "8169"))
+# One worker runs this file's tests (pytest-xdist's loadgroup): the stack's ports are fixed.
+pytestmark = pytest.mark.xdist_group("proxy-stack")
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/130.0.0.0 Safari/537.36"
@@ -69,6 +70,7 @@ def stack(transactional_db, tmp_path):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "REDIS_URL": os.environ["REDIS_URL"],
         "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX,
+        "PYTEST_XDIST_WORKER": "",  # the servers share this worker's prefix, not add to it
         "TEST_MEDIA_ROOT": str(media),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TRUSTED_PROXIES": "127.0.0.1",
@@ -178,20 +180,12 @@ def _png() -> bytes:
 
 @pytest.fixture
 def placement(editor, publisher):
-    now = timezone.now()
-    placement = Placement.objects.create(
-        sponsor=Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud"),
+    placement = PlacementFactory(
+        sponsor=SponsorFactory(name="Northwind Cloud", slug="northwind-cloud"),
         title="Northwind webinar",
-        kind=Kind.CONTENT,
-        provenance="sponsored",
         slot=Slot.ARTICLE_INLINE,
-        target_url="https://example.com/",
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(days=1),
     )
-    transition(obj=placement, move="mark_edited", user=editor)
-    transition(obj=placement, move="publish", user=publisher)
-    return placement
+    return publish(placement, editor=editor, publisher=publisher)
 
 
 A, B = 0, 1

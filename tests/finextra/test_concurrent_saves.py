@@ -9,13 +9,11 @@ hold the same promises."""
 import contextlib
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.corrections import correction_publish
 from comments.models import Comment
@@ -25,8 +23,8 @@ from finextra.admin import EditorialForm
 from finextra.models import Revision
 from finextra.services import history_for, transition
 from finextra.workflow import State, TransitionRefused
-from sponsors.models import Placement, Slot, Sponsor
 from tests.browser_forms import change_form
+from tests.factories import PlacementFactory
 
 STALE = "Someone else saved this"
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -112,19 +110,7 @@ def _article(make_article, editor, publisher, *, live):
 
 
 def _placement(editor):
-    now = timezone.now()
-    sponsor = Sponsor.objects.create(
-        name="Northwind", slug="northwind", website="https://n.example"
-    )
-    placement = Placement.objects.create(
-        sponsor=sponsor,
-        title="The opening title",
-        provenance="sponsored",
-        slot=Slot.ARTICLE_INLINE,
-        target_url="https://n.example/offer/",
-        starts_at=now,
-        ends_at=now + timedelta(days=7),
-    )
+    placement = PlacementFactory(title="The opening title")
     transition(obj=placement, move="mark_edited", user=editor)
     placement.refresh_from_db()
     return placement

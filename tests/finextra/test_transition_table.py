@@ -26,6 +26,7 @@ from finextra.models import TransitionLog
 from finextra.services import transition
 from finextra.workflow import State, registered_models
 from sponsors.models import Placement, Slot, Sponsor
+from tests.factories import PlacementFactory
 
 
 @dataclass(frozen=True)
@@ -163,18 +164,7 @@ def test_every_article_move_through_the_endpoint_gets_the_tables_answer(make_use
 def test_every_placement_move_through_the_endpoint_gets_the_tables_answer(make_user):
     users = _users(make_user)
     now = timezone.now()
-    sponsor = Sponsor.objects.create(
-        name="Northwind", slug="northwind", website="https://n.example"
-    )
-    placement = Placement.objects.create(
-        sponsor=sponsor,
-        title="A placement",
-        provenance="sponsored",
-        slot=Slot.ARTICLE_INLINE,
-        target_url="https://n.example/offer/",
-        starts_at=now - timedelta(hours=2),
-        ends_at=now + timedelta(days=7),
-    )
+    placement = PlacementFactory(starts_at=now - timedelta(hours=2))
     wrong, walked = walk(
         model=Placement,
         item=placement,

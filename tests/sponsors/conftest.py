@@ -1,12 +1,9 @@
 import random
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from finextra.services import transition
 from sponsors import selection
-from sponsors.models import Kind, Placement, Slot, Sponsor
+from tests.factories import PlacementFactory, SponsorFactory, publish
 
 # What a reader's browser sends; the test client's default is no user agent at all (a script).
 BROWSER = (
@@ -23,32 +20,16 @@ def seeded_draws(monkeypatch):
 
 @pytest.fixture
 def sponsor(db):
-    return Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud")
+    return SponsorFactory(name="Northwind Cloud", slug="northwind-cloud")
 
 
 @pytest.fixture
 def make_placement(sponsor, editor, publisher):
     """A placement taken live through the workflow (unless `live=False`)."""
-    counter = iter(range(1, 10_000))
 
-    def make(*, live=True, channels=(), **fields):
-        n = next(counter)
-        now = timezone.now()
+    def make(*, live=True, **fields):
         fields.setdefault("sponsor", sponsor)
-        fields.setdefault("title", f"Placement number {n}")
-        fields.setdefault("kind", Kind.CONTENT)
-        fields.setdefault("provenance", "sponsored")
-        fields.setdefault("slot", Slot.ARTICLE_INLINE)
-        fields.setdefault("target_url", f"https://example.com/offer/{n}/")
-        fields.setdefault("starts_at", now - timedelta(hours=1))
-        fields.setdefault("ends_at", now + timedelta(days=7))
-        placement = Placement(**fields)
-        placement.full_clean()
-        placement.save()
-        placement.channels.set(channels)
-        if live:
-            transition(obj=placement, move="mark_edited", user=editor)
-            transition(obj=placement, move="publish", user=publisher)
-        return placement
+        placement = PlacementFactory(**fields)
+        return publish(placement, editor=editor, publisher=publisher) if live else placement
 
     return make
