@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make test's pytest workers (pytest-xdist): one per core; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 # Settings read it: in development SITE_URL (feeds, sitemaps, JSON-LD) follows the port served.
 export PORT
 
@@ -31,7 +33,7 @@ test: install
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Production's shape on loopback (deploy/): two gunicorn app servers behind nginx and Varnish.
 # Needs Debian's varnish, varnish-modules and nginx.

@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from articles.models import Article
 from finextra import roles
+from tests.accounts import PASSWORD
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -123,7 +124,8 @@ def live_article(make_article, editor, publisher):
 # The demo (`seed_demo`), for tests that read it.
 
 SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
-DEMO_PASSWORD = "demo-pass-for-tests-123"
+# The demo accounts sign in with the password every test account has.
+DEMO_PASSWORD = PASSWORD
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,7 @@ and standfirst, the admin's front page of queues, and the demo newsroom."""
 
 import json
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions
 
@@ -156,16 +153,15 @@ def test_the_server_refuses_a_headline_over_its_limit(writer, channel):
 # The demo newsroom.
 
 
-@pytest.mark.django_db
-def test_the_demo_has_some_thirty_articles_over_every_channel_with_authors_and_tags(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`)."""
 
-    ours = Article.objects.filter(sponsor__isnull=True)
-    assert 28 <= ours.count() <= 34
-    live = ours.live()
-    assert live.count() >= 20
-    assert live.values("channel").distinct().count() == 4
-    assert not ours.filter(authors=None).exists()
-    assert not ours.filter(tags=None).exists()
-    assert Article.objects.live().filter(lead_image="").count() < live.count()
+    def test_it_has_some_thirty_articles_over_every_channel_with_authors_and_tags(self, demo):
+        ours = Article.objects.filter(sponsor__isnull=True)
+        assert 28 <= ours.count() <= 34
+        live = ours.live()
+        assert live.count() >= 20
+        assert live.values("channel").distinct().count() == 4
+        assert not ours.filter(authors=None).exists()
+        assert not ours.filter(tags=None).exists()
+        assert Article.objects.live().filter(lead_image="").count() < live.count()

@@ -4,11 +4,9 @@ responsive <img> readers get."""
 import io
 import re
 from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +20,7 @@ from comments.services import comment_post
 from finextra.services import revisions_for, transition
 from sponsors.selection import placements_forget
 from tests.browser_forms import change_form
+from tests.conftest import demo_seed
 from tests.factories import publish
 
 from .helpers import (
@@ -34,7 +33,6 @@ from .helpers import (
     upload,
 )
 
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 SEED_TEXT = Path(__file__).resolve().parents[2] / "articles" / "demo_data" / "finextra-article.txt"
 
 
@@ -468,24 +466,25 @@ def test_the_article_page_with_image_tags_authors_and_a_comment_keeps_the_budget
 # The demo's seed article.
 
 
-@pytest.mark.django_db
-def test_the_seed_article_gets_a_drawn_lead_image_once_with_the_seed_alt_text(
-    client, settings, monkeypatch
-):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
-    files = media_files(settings)
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`), its pictures in its own folder."""
 
-    call_command("seed_demo", stdout=StringIO())
+    def test_the_seed_article_gets_a_drawn_lead_image_once_with_the_seed_alt_text(
+        self, client, settings, demo
+    ):
+        files = media_files(settings)
+        assert files, "the seed drew pictures"
 
-    assert media_files(settings) == files
-    article = Article.objects.get(slug=SEED_SLUG)
-    lines = [line.strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines()]
-    seed_alt = [line for line in lines if line][4]  # the page's item 5: the image's alt text
-    assert article.lead_image_alt == seed_alt == article.headline
-    assert {r["width"] for r in article.lead_image_renditions} == {480, 960, 1440}
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert lead_img(html)["alt"] == seed_alt
+        demo_seed()
+
+        assert media_files(settings) == files
+        article = demo.article
+        lines = [line.strip() for line in SEED_TEXT.read_text(encoding="utf-8").splitlines()]
+        seed_alt = [line for line in lines if line][4]  # the page's item 5: the image's alt text
+        assert article.lead_image_alt == seed_alt == article.headline
+        assert {r["width"] for r in article.lead_image_renditions} == {480, 960, 1440}
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert lead_img(html)["alt"] == seed_alt
 
 
 def test_restoring_a_copy_with_another_lead_image_remakes_its_renditions(

@@ -6,11 +6,9 @@ unpublished and rewritten under embargo after readers had commented on it."""
 import re
 from collections import deque
 from datetime import timedelta
-from io import StringIO
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from comments.models import Comment
 from comments.services import comment_post, comment_report
 from finextra import roles
 from finextra.services import transition
+from tests.factories import publish
 
 SECRETS = {
     "draft": "Quuxdraftheadline",
@@ -44,10 +43,9 @@ def _article(channel, headline, **fields):
 
 
 @pytest.fixture
-def newsroom_with_takedowns(db, monkeypatch, make_user, settings):
+def newsroom_with_takedowns(demo, make_user, settings):
+    """The demo, and articles readers commented on that were then taken down."""
     settings.COMMENTS_ALLOW_GUESTS = True
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
     editor = make_user("crawl-editor", roles.EDITOR)
     publisher = make_user("crawl-publisher", roles.PUBLISHER)
     reader = make_user("crawl-reader", email="crawl-reader@example.com")
@@ -55,12 +53,13 @@ def newsroom_with_takedowns(db, monkeypatch, make_user, settings):
     moderator = make_user("crawl-moderator", roles.MODERATOR)
     channel = Channel.objects.get(slug="capital-markets")
 
-    def publish(article, at=None):
-        transition(obj=article, move="mark_edited", user=editor)
-        transition(obj=article, move="publish", user=publisher, at=at)
-
     _article(channel, SECRETS["draft"])
-    publish(_article(channel, SECRETS["scheduled"]), at=timezone.now() + timedelta(days=2))
+    publish(
+        _article(channel, SECRETS["scheduled"]),
+        editor=editor,
+        publisher=publisher,
+        at=timezone.now() + timedelta(days=2),
+    )
 
     # Readers commented while these were live; then one was withdrawn, the other unpublished
     # and rewritten under embargo.
@@ -68,7 +67,7 @@ def newsroom_with_takedowns(db, monkeypatch, make_user, settings):
     rewritten = _article(channel, "A story soon unpublished")
     mine = {}
     for article in (withdrawn, rewritten):
-        publish(article)
+        publish(article, editor=editor, publisher=publisher)
         mine[article.pk] = comment_post(article=article, body="My own view.", author=reader)
         theirs = comment_post(article=article, body="Another view.", author=other)
         comment_report(comment=theirs, reporter=reader, reason="off_topic")
@@ -116,41 +115,46 @@ def leaks(pages: dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
-def test_a_readers_crawl_of_their_own_pages_names_no_article_that_is_not_live(
-    newsroom_with_takedowns,
-):
-    reader, mine = newsroom_with_takedowns["reader"], newsroom_with_takedowns["mine"]
-    others = Comment.objects.exclude(author=reader).filter(article_id__in=list(mine))
-    client = Client()
-    client.force_login(reader)
-    start = ["/", "/accounts/", "/accounts/comments.json"]
-    for comment in [*mine.values(), *others]:
-        start += [f"/comments/{comment.pk}/{page}/" for page in ("edit", "delete", "report")]
-        start.append(f"/comments/{comment.pk}/")
-    start += [f"/comments/post/{pk}/" for pk in Article.objects.values_list("pk", flat=True)]
+class TestOnTheDemo:
+    """The demo, seeded once for the class (tests/conftest.py's `demo`); each test's takedowns
+    are its own."""
 
-    pages = crawl(client, start)
+    def test_a_readers_crawl_of_their_own_pages_names_no_article_that_is_not_live(
+        self,
+        newsroom_with_takedowns,
+    ):
+        reader, mine = newsroom_with_takedowns["reader"], newsroom_with_takedowns["mine"]
+        others = Comment.objects.exclude(author=reader).filter(article_id__in=list(mine))
+        client = Client()
+        client.force_login(reader)
+        start = ["/", "/accounts/", "/accounts/comments.json"]
+        for comment in [*mine.values(), *others]:
+            start += [f"/comments/{comment.pk}/{page}/" for page in ("edit", "delete", "report")]
+            start.append(f"/comments/{comment.pk}/")
+        start += [f"/comments/post/{pk}/" for pk in Article.objects.values_list("pk", flat=True)]
 
-    own_pages = [p for p in pages if p.startswith("/comments/") and pages[p]]
-    assert len(own_pages) >= 4, "the reader reached too few of their own comment pages"
-    assert "an article no longer available" in pages["/accounts/comments.json"]
-    for comment in mine.values():
-        for page in ("edit", "delete"):
-            assert "an article no longer available" in pages[f"/comments/{comment.pk}/{page}/"]
-    assert len(pages) > 50
-    assert leaks(pages) == []
+        pages = crawl(client, start)
 
+        own_pages = [p for p in pages if p.startswith("/comments/") and pages[p]]
+        assert len(own_pages) >= 4, "the reader reached too few of their own comment pages"
+        assert "an article no longer available" in pages["/accounts/comments.json"]
+        for comment in mine.values():
+            for page in ("edit", "delete"):
+                assert "an article no longer available" in pages[f"/comments/{comment.pk}/{page}/"]
+        assert len(pages) > 50
+        assert leaks(pages) == []
 
-def test_a_moderators_crawl_of_the_desk_and_the_site_finds_no_unpublished_headline(
-    newsroom_with_takedowns,
-):
-    client = Client()
-    client.force_login(newsroom_with_takedowns["moderator"])
-    start = ["/admin/", "/admin/comments/comment/", "/"]
+    def test_a_moderators_crawl_of_the_desk_and_the_site_finds_no_unpublished_headline(
+        self,
+        newsroom_with_takedowns,
+    ):
+        client = Client()
+        client.force_login(newsroom_with_takedowns["moderator"])
+        start = ["/admin/", "/admin/comments/comment/", "/"]
 
-    pages = crawl(client, start, allowed_admin=("/admin/comments/", "/admin/?", "/admin/"))
+        pages = crawl(client, start, allowed_admin=("/admin/comments/", "/admin/?", "/admin/"))
 
-    desk = [p for p in pages if p.startswith("/admin/comments/comment/") and pages[p]]
-    assert len(desk) >= 8, "the moderator reached too little of the desk"
-    assert leaks(pages) == []
-    assert any("an article no longer available" in pages[p] for p in desk)
+        desk = [p for p in pages if p.startswith("/admin/comments/comment/") and pages[p]]
+        assert len(desk) >= 8, "the moderator reached too little of the desk"
+        assert leaks(pages) == []
+        assert any("an article no longer available" in pages[p] for p in desk)

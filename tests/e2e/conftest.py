@@ -76,3 +76,15 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def live_demo(live_server):
+    """The demo for a live-server test: seeded for the test, flushed after it with everything
+    else it wrote; the seed article. Demo accounts sign in with tests/conftest.py's
+    DEMO_PASSWORD."""
+    from articles.models import Article
+    from tests.conftest import SEED_SLUG, demo_seed
+
+    demo_seed()
+    return Article.objects.get(slug=SEED_SLUG)

@@ -7,17 +7,15 @@ ADMIN_KNOWN with the reason, and only those nodes are let through (README, "Acce
 """
 
 import re
-from io import StringIO
 
-import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.template.loader import render_to_string
 
 from articles.models import Article, Author, Tag
 from comments.models import Comment
 from finextra.workflow import State
 from sponsors.models import Placement
+from tests.conftest import DEMO_PASSWORD, SEED_SLUG
 
 try:
     from axe_playwright_python.sync_playwright import Axe
@@ -27,8 +25,6 @@ except ImportError:  # the `browser` fixture skips (or fails) with the reason
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
-DEMO_PASSWORD = "demo-pass-for-tests-123"
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 COMMENTED_SLUG = "t-plus-one-settlement-europe-timeline"
 
 # Violations on the desk that come from Django's admin itself and that our templates and CSS
@@ -76,13 +72,7 @@ def sign_in(page, username, *, admin=False):
     page.get_by_role("button", name="Log in" if admin else "Sign in").click()
 
 
-@pytest.fixture
-def demo(monkeypatch, live_server):
-    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-    call_command("seed_demo", stdout=StringIO())
-
-
-def test_every_public_page_template_has_no_wcag_violation(new_page, demo, settings):
+def test_every_public_page_template_has_no_wcag_violation(new_page, live_demo, settings):
     settings.COMMENTS_FORM_MIN_SECONDS = 0
     seed = Article.objects.get(slug=SEED_SLUG)
     commented = Article.objects.get(slug=COMMENTED_SLUG)
@@ -169,7 +159,7 @@ def test_every_public_page_template_has_no_wcag_violation(new_page, demo, settin
     assert not report, "axe found WCAG 2.2 AA violations:\n" + "\n".join(report)
 
 
-def test_the_desks_main_pages_have_no_wcag_violation_of_ours(new_page, demo):
+def test_the_desks_main_pages_have_no_wcag_violation_of_ours(new_page, live_demo):
     seed = Article.objects.get(slug=SEED_SLUG)
     placement = Placement.objects.first()
     comment = Comment.objects.first()

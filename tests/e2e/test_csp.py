@@ -3,11 +3,8 @@ the public policy, and the desk's main pages under the admin's, with no violatio
 (the console's and the page's own `securitypolicyviolation` events), and the rich-text editor
 still starts."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
@@ -25,20 +22,12 @@ try:
 except ImportError:  # the `browser` fixture skips (or fails) with the reason
     expect = None
 
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
-
-
-@pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_demo", stdout=StringIO())
-    return Article.objects.get(slug=SEED_SLUG)
 
 
 @pytest.fixture
@@ -77,10 +66,10 @@ def visit(page, url, *, admin=False) -> list[str]:
     return [f"{url}: {violation}" for violation in found]
 
 
-def test_every_public_page_template_loads_under_the_public_policy(watched, demo):
+def test_every_public_page_template_loads_under_the_public_policy(watched, live_demo):
     User = get_user_model()
     publisher = User.objects.get(username="publisher")
-    live = list(Article.objects.live().exclude(pk=demo.pk).order_by("-published_at"))
+    live = list(Article.objects.live().exclude(pk=live_demo.pk).order_by("-published_at"))
     withdrawn = live[-1]
     transition(obj=withdrawn, move="withdraw", user=publisher, note="Legal takedown")
     unpublished = Article.objects.exclude(state=State.PUBLISHED)
@@ -89,11 +78,11 @@ def test_every_public_page_template_loads_under_the_public_policy(watched, demo)
         transition(obj=draft, move="unpublish", user=publisher)
     _, token = preview_link_create(obj=draft, user=User.objects.get(username="editor"))
     placement = Placement.objects.live().first()
-    tag, author = demo.tags.first(), demo.authors.first()
+    tag, author = live_demo.tags.first(), live_demo.authors.first()
     urls = [
         "/",
-        demo.get_absolute_url(),
-        demo.channel.get_absolute_url(),
+        live_demo.get_absolute_url(),
+        live_demo.channel.get_absolute_url(),
         tag.get_absolute_url(),
         author.get_absolute_url(),
         "/search/?q=bank",
@@ -117,7 +106,7 @@ def test_every_public_page_template_loads_under_the_public_policy(watched, demo)
     assert violations == []
 
 
-def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
+def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, live_demo):
     page = watched()
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("reader")
@@ -127,8 +116,8 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
     others = Comment.objects.exclude(author__username="reader").filter(state=State.PUBLISHED)
     theirs = others.first()
     urls = [
-        demo.get_absolute_url(),
-        reverse("comments:post", args=[demo.pk]),  # the signed-in reader's comment form
+        live_demo.get_absolute_url(),
+        reverse("comments:post", args=[live_demo.pk]),  # the signed-in reader's comment form
         theirs.article.get_absolute_url(),
         reverse("comments:report", args=[theirs.pk]),
         "/accounts/",
@@ -144,7 +133,7 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
     violations = [v for url in urls for v in visit(page, url)]
 
     # A refused comment: the refusal page (the browser's own check lifted, as a script would).
-    page.goto(reverse("comments:post", args=[demo.pk]))
+    page.goto(reverse("comments:post", args=[live_demo.pk]))
     page.locator(".comment-compose textarea[name=body]").evaluate("box => box.required = false")
     page.locator(".comment-compose").get_by_role("button", name="Post comment").click()
     expect(page.locator("h1")).to_have_text("Your comment was not posted")
@@ -154,7 +143,7 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, demo):
     assert violations == []
 
 
-def test_error_pages_load_under_the_public_policy(watched, demo, settings):
+def test_error_pages_load_under_the_public_policy(watched, live_demo, settings):
     # The site plus views that fail on purpose (a bug: 500; a refusal: 403).
     settings.ROOT_URLCONF = "tests.finextra.test_site"
     reader = Comment.objects.filter(notify_replies=True).first() or Comment.objects.first()
@@ -193,7 +182,7 @@ def test_error_pages_load_under_the_public_policy(watched, demo, settings):
     assert violations == []
 
 
-def test_the_desks_main_pages_load_under_the_admin_policy_and_the_editor_starts(watched, demo):
+def test_the_desks_main_pages_load_under_the_admin_policy_and_the_editor_starts(watched, live_demo):
     User = get_user_model()
     editor, commercial, moderator = (
         User.objects.get(username=name) for name in ("editor", "commercial", "moderator")
@@ -209,8 +198,8 @@ def test_the_desks_main_pages_load_under_the_admin_policy_and_the_editor_starts(
     for url in [
         "/admin/",
         "/admin/articles/article/",
-        reverse("admin:articles_article_change", args=[demo.pk]),
-        reverse("admin:articles_article_preview", args=[demo.pk]),
+        reverse("admin:articles_article_change", args=[live_demo.pk]),
+        reverse("admin:articles_article_preview", args=[live_demo.pk]),
         "/admin/calendar/",
         "/admin/articles/tag/",
         "/admin/flatpages/flatpage/",

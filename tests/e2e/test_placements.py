@@ -1,11 +1,6 @@
 """The seed article in a real browser: both placements labelled where the seed shows them, and a
 click on the promoted one goes through our redirect to its destination and is counted."""
 
-from io import StringIO
-
-from django.core.management import call_command
-
-from articles.models import Article
 from sponsors.models import Placement, PlacementDay
 
 try:
@@ -13,7 +8,6 @@ try:
 except ImportError:  # the `browser` fixture skips (or fails) with the reason
     expect = None
 
-SEED_SLUG = "ec-makes-supercomputers-widely-accessible-to-foster-ai-development"
 # Headless Chromium says "HeadlessChrome", which the crawler list rightly catches; a reader's
 # browser does not.
 READER_BROWSER = (
@@ -23,11 +17,9 @@ READER_BROWSER = (
 
 
 def test_the_seed_article_shows_both_placements_and_a_click_goes_through_the_redirect(
-    new_page, live_server, monkeypatch
+    new_page, live_server, live_demo
 ):
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
-    article = Article.objects.get(slug=SEED_SLUG)
+    article = live_demo
     promoted = Placement.objects.get(provenance="promoted")
     # A destination on the live server itself: no traffic leaves the machine.
     Placement.objects.filter(pk=promoted.pk).update(target_url=f"{live_server.url}/sponsored/")

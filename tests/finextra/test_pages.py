@@ -5,13 +5,11 @@ import os
 import subprocess
 import sys
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -88,14 +86,12 @@ def test_seeding_twice_keeps_an_editors_changes(pages):
     assert FlatPage.objects.count() == len(PAGES)
 
 
-def test_seed_demo_adds_the_pages(db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "correct-horse-battery-staple")
-    out = StringIO()
+class TestTheDemo:
+    """Seeded once for the class (tests/conftest.py's `demo`)."""
 
-    call_command("seed_demo", stdout=out)
-
-    assert f"Site pages: {len(PAGES)} added" in out.getvalue()
-    assert set(FlatPage.objects.values_list("url", flat=True)) == {url for url, _ in PAGES}
+    def test_seed_demo_adds_the_pages(self, demo):
+        assert f"Site pages: {len(PAGES)} added" in demo.output
+        assert set(FlatPage.objects.values_list("url", flat=True)) == {url for url, _ in PAGES}
 
 
 def test_the_site_domain_follows_site_url(db, settings):
