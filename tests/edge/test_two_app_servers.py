@@ -7,6 +7,8 @@ nginx; skipped with a message otherwise, unless REQUIRE_PROXY=1 (CI's PostgreSQL
 makes anything missing a failure.
 """
 
+import contextlib
+import fcntl
 import http.client
 import io
 import os
@@ -35,8 +37,6 @@ from tests.factories import PlacementFactory, SponsorFactory, publish
 APP_PORTS = [int(p) for p in os.environ.get("TEST_APP_PORTS", "8166,8167").split(",")]
 LB_PORT = int(os.environ.get("TEST_LB_PORT", "8168"))
 PROXY_PORT = int(os.environ.get("TEST_PROXY_PORT", "8169"))
-# One worker runs this file's tests (pytest-xdist's loadgroup): the stack's ports are fixed.
-pytestmark = pytest.mark.xdist_group("proxy-stack")
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/130.0.0.0 Safari/537.36"
@@ -52,6 +52,14 @@ def _why_not() -> str:
     if missing := missing_programs():
         reasons.append(f"not installed: {', '.join(missing)}")
     return "; ".join(reasons)
+
+
+@contextlib.contextmanager
+def ports_to_ourselves():
+    """The stack's ports are fixed: pytest-xdist's workers (make test) take turns."""
+    with (Path(tempfile.gettempdir()) / f"finextra-stack-{LB_PORT}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture
@@ -80,15 +88,18 @@ def stack(transactional_db, tmp_path):
     }
     log = open(tmp_path / "servers.log", "w")  # noqa: SIM115 (closed below)
     try:
-        with LocalStack(
-            app_ports=APP_PORTS,
-            lb_port=LB_PORT,
-            proxy_port=PROXY_PORT,
-            env=env,
-            media_root=media,
-            workers=1,
-            log=log,
-        ) as running:
+        with (
+            ports_to_ourselves(),
+            LocalStack(
+                app_ports=APP_PORTS,
+                lb_port=LB_PORT,
+                proxy_port=PROXY_PORT,
+                env=env,
+                media_root=media,
+                workers=1,
+                log=log,
+            ) as running,
+        ):
             running.media = media
             yield running
     finally:
