@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from finextra import roles
@@ -37,6 +38,18 @@ def clear_this_runs_cache():
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     for key in client.scan_iter(match=f"{prefix}:*", count=500):
         client.delete(key)
+
+
+def cold_and_warm(client, url) -> tuple[list[str], list[str]]:
+    """The SQL of one anonymous request with every cache emptied, then of the same again."""
+    clear_this_runs_cache()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200, url
+    assert first.content == second.content, "the cached parts must be the parts"
+    return [q["sql"] for q in cold.captured_queries], [q["sql"] for q in warm.captured_queries]
 
 
 @pytest.fixture(autouse=True)

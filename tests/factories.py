@@ -10,6 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from articles.models import Article, Author, Channel, Tag
@@ -19,36 +20,34 @@ from sponsors.models import Kind, Placement, Slot, Sponsor
 from tests.accounts import PASSWORD
 
 
-class ChannelFactory(DjangoModelFactory):
+class _NamedFactory(DjangoModelFactory):
+    """A row with a unique name and the slug made from it."""
+
+    class Meta:
+        abstract = True
+
+    name = factory.Sequence(lambda n: f"Name {n}")
+    slug = factory.LazyAttribute(lambda row: slugify(row.name))
+
+
+class ChannelFactory(_NamedFactory):
     class Meta:
         model = Channel
 
-    name = factory.Sequence(lambda n: f"Channel {n}")
-    slug = factory.Sequence(lambda n: f"channel-{n}")
 
-
-class AuthorFactory(DjangoModelFactory):
+class AuthorFactory(_NamedFactory):
     class Meta:
         model = Author
 
-    name = factory.Sequence(lambda n: f"Writer {n}")
-    slug = factory.Sequence(lambda n: f"writer-{n}")
 
-
-class TagFactory(DjangoModelFactory):
+class TagFactory(_NamedFactory):
     class Meta:
         model = Tag
 
-    name = factory.Sequence(lambda n: f"Tag {n}")
-    slug = factory.Sequence(lambda n: f"tag-{n}")
 
-
-class SponsorFactory(DjangoModelFactory):
+class SponsorFactory(_NamedFactory):
     class Meta:
         model = Sponsor
-
-    name = factory.Sequence(lambda n: f"Sponsor {n}")
-    slug = factory.Sequence(lambda n: f"sponsor-{n}")
 
 
 class ArticleFactory(DjangoModelFactory):

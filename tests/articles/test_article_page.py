@@ -17,7 +17,7 @@ from articles.models import Article, Author, Channel, Tag
 from comments.services import comment_post
 from finextra.services import transition
 from sponsors.models import Slot
-from tests.conftest import clear_this_runs_cache
+from tests.conftest import cold_and_warm
 from tests.factories import AuthorFactory, PlacementFactory, TagFactory, publish
 
 SEED_TEXT = Path(__file__).resolve().parents[2] / "articles" / "demo_data" / "finextra-article.txt"
@@ -304,18 +304,6 @@ def full_site(channel, make_article, make_user, editor, publisher):
         more = make_article(tags=TagFactory.create_batch(2), authors=[AuthorFactory()])
         publish(more, editor=editor, publisher=publisher)
     return article
-
-
-def cold_and_warm(client, url) -> tuple[list[str], list[str]]:
-    """The SQL of one anonymous request with every cache emptied, then of the same again."""
-    clear_this_runs_cache()
-    with CaptureQueriesContext(connection) as cold:
-        first = client.get(url)
-    with CaptureQueriesContext(connection) as warm:
-        second = client.get(url)
-    assert first.status_code == second.status_code == 200, url
-    assert first.content == second.content, "the cached parts must be the parts"
-    return [q["sql"] for q in cold.captured_queries], [q["sql"] for q in warm.captured_queries]
 
 
 def tables(sqls: list[str]) -> list[str]:

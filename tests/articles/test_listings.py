@@ -3,13 +3,11 @@ queries cold and warm, cards cached per article version yet never stale, page nu
 whole numbers or a 404, and counts that stop at a cap."""
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles import listing
 from articles.models import Author, Tag
 from finextra.services import transition
+from tests.conftest import cold_and_warm
 from tests.factories import publish
 
 QUERY_BUDGET = 6
@@ -36,13 +34,7 @@ def archive(make_article, editor, publisher):
 
 def queries(client, url) -> tuple[int, int]:
     """(cold, warm): every cache emptied first, then the same page again."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as cold:
-        first = client.get(url)
-    with CaptureQueriesContext(connection) as warm:
-        second = client.get(url)
-    assert first.status_code == second.status_code == 200, url
-    assert first.content == second.content, "the cached cards must be the cards"
+    cold, warm = cold_and_warm(client, url)
     return len(cold), len(warm)
 
 
