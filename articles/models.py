@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -80,9 +79,7 @@ class Tag(models.Model):
 
 
 class ArticleQuerySet(EditorialQuerySet):
-    def live(self):
-        """What readers may see: published, and its time has come."""
-        return self.filter(state=State.PUBLISHED, published_at__lte=timezone.now())
+    # live(): what readers may see, the rule every editorial model shares (finextra.models).
 
     def for_listing(self):
         return (
@@ -228,7 +225,8 @@ class Article(EditorialModel):
             ),
         ]
         # Each listing's order, with the id: a deep page's OFFSET is an index-only scan, over
-        # published rows only (partial: the smaller the entries, the faster the walk).
+        # published rows only (partial: the smaller the entries, the faster the walk). The
+        # condition is the state alone, as an index cannot read the clock; `live()` adds the time.
         indexes = [
             models.Index(
                 fields=["-published_at", "-id"],
@@ -418,6 +416,7 @@ def listing_entries_sync(article_ids) -> None:
     if not article_ids:
         return
     ListingEntry.objects.filter(article_id__in=article_ids).delete()
+    # Published whatever the time (scheduled ones too), not live(): the listing reads the time.
     published = dict(
         Article._base_manager.filter(
             pk__in=article_ids, state=State.PUBLISHED, published_at__isnull=False

@@ -186,7 +186,7 @@ def comment_moderate(*, comment: Comment, move: str, user, note: str = "", versi
         transition(obj=comment, move=move, user=user, note=note, version=version, at=at)
         Comment.objects.filter(pk=comment.pk).update(open_reports=0)
         comment.open_reports = 0
-        if comment.state == State.PUBLISHED:
+        if comment.is_visible:
             notify_reply_on_commit(comment)
     return comment
 

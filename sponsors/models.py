@@ -1,5 +1,7 @@
 """Sponsors, the placements they book in the page's slots, and the daily counts of each."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -13,7 +15,7 @@ from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
 from finextra.fields import LineField, ProseField
 from finextra.media import files_removed_on_failure
-from finextra.models import EditorialModel, EditorialQuerySet
+from finextra.models import EditorialModel, EditorialQuerySet, live_at, live_condition
 from finextra.workflow import State, standard_table
 
 
@@ -81,10 +83,9 @@ class PlacementQuerySet(EditorialQuerySet):
         return self.showing_between(now, now)
 
     def showing_between(self, start, end):
-        """Live at some moment from `start` to `end` (see `Placement.is_live_at`)."""
-        return self.filter(
-            state=State.PUBLISHED, published_at__lte=end, starts_at__lte=end, ends_at__gt=start
-        )
+        """Live at some moment from `start` to `end`: the one home of a placement's live rule
+        (its Python mirror, at one moment, is `placement_live_at` below)."""
+        return self.filter(live_condition(at=end), starts_at__lte=end, ends_at__gt=start)
 
     def eligible(self, *, channel=None, slots=None, at=None, until=None):
         """Live placements that may fill `slots` (all when None) on a page of `channel`; with
@@ -104,6 +105,16 @@ class PlacementQuerySet(EditorialQuerySet):
             # One join: a placement matches on at most one of its channel rows.
             targets |= models.Q(channels=channel)
         return placements.filter(targets)
+
+
+def placement_live_at(placement, at: datetime) -> bool:
+    """`Placement.objects.live(at=at)` for one placement, or for the `Candidate` the page's
+    slots keep of it (sponsors.selection): live as every editorial item is, and within its
+    booked dates."""
+    return (
+        live_at(state=placement.state, published_at=placement.published_at, at=at)
+        and placement.starts_at <= at < placement.ends_at
+    )
 
 
 class Placement(EditorialModel):
@@ -295,18 +306,8 @@ class Placement(EditorialModel):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_live(self) -> bool:
-        """Published and within its dates (what `Placement.objects.live()` selects)."""
-        return self.is_live_at(timezone.now())
-
-    def is_live_at(self, at) -> bool:
-        return (
-            self.state == State.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= at
-            and self.starts_at <= at < self.ends_at
-        )
+    def is_live_at(self, at: datetime) -> bool:
+        return placement_live_at(self, at)
 
     @property
     def label(self) -> str:
