@@ -13,7 +13,7 @@ from django.utils.text import get_text_list
 from articles.images import image_without_metadata
 from articles.provenance import PLACEMENT_PROVENANCES, Provenance
 from articles.provenance import label as provenance_label
-from finextra.fields import LineField, ProseField
+from finextra.fields import LineField, ProseField, WebAddressField
 from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel, EditorialQuerySet, live_at, live_condition
 from finextra.workflow import State, standard_table
@@ -24,7 +24,7 @@ class Sponsor(models.Model):
 
     name = LineField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    website = models.URLField(blank=True)
+    website = WebAddressField(blank=True)
     logo = models.ImageField(upload_to="sponsors/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -155,7 +155,7 @@ class Placement(EditorialModel):
     summary = ProseField(max_length=400, blank=True)
     event_date = models.DateField(null=True, blank=True, help_text="Sponsored events only.")
     event_place = LineField(max_length=120, blank=True, help_text="Sponsored events only.")
-    target_url = models.URLField(
+    target_url = WebAddressField(
         "link",
         max_length=500,
         validators=[web_address],
