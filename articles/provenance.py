@@ -1,4 +1,5 @@
-"""The fixed list of provenances: where a piece comes from decides its label and note."""
+"""The fixed list of provenances: where a piece comes from decides its label and note
+(docs/design.md, "Provenance and labels", shows the list as readers see it)."""
 
 from django.db import models
 

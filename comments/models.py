@@ -19,7 +19,8 @@ PICK = "comments.pick_comment"
 
 
 def _commenter_publishes_on_posting(user, comment) -> bool:
-    """docs/design.md: a signed-in commenter's own new comment goes live when comments are open."""
+    """A signed-in commenter's own new comment goes live when comments are open (docs/design.md,
+    "The editorial workflow", the comments' table)."""
     return (
         comment.author_id is not None
         and comment.author_id == user.pk
@@ -42,6 +43,7 @@ def _is_author(user, comment) -> bool:
     return comment.author_id is not None and comment.author_id == user.pk
 
 
+# The comments' table (docs/design.md, "The editorial workflow").
 COMMENT_TRANSITIONS = TransitionTable(
     Move("publish", "Publish", State.DRAFT, State.PUBLISHED, permission=MODERATE),
     Move(
