@@ -16,7 +16,7 @@ from finextra.workflow import State, standard_table
 
 from . import images
 from . import provenance as provenance_rules
-from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance
+from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance, provenance_allowed
 from .sanitize import body_plain_text, clean_body
 
 
@@ -207,10 +207,10 @@ class Article(EditorialModel):
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(provenance__in=ARTICLE_PROVENANCES),
+            provenance_allowed(
                 name="article_provenance_allowed",
-                violation_error_message="An article cannot have that provenance.",
+                allowed=ARTICLE_PROVENANCES,
+                message="An article cannot have that provenance.",
             ),
             models.CheckConstraint(
                 condition=(

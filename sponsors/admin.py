@@ -162,27 +162,11 @@ class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     list_select_related = ("sponsor",)
     autocomplete_fields = ("sponsor", "shown_for", "paid_by", "channels")
     readonly_fields = ("stats_link",)
+    # The whole booking, which is what the editor signs off (`Placement.copy_fields`).
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "sponsor",
-                    "shown_for",
-                    "paid_by",
-                    "kind",
-                    "provenance",
-                    "category",
-                    "title",
-                    "summary",
-                    "event_date",
-                    "event_place",
-                    "target_url",
-                )
-            },
-        ),
-        ("Image", {"fields": ("image", "image_alt")}),
-        ("Where and when", {"fields": ("slot", "channels", "starts_at", "ends_at", "weight")}),
+        (None, {"fields": Placement.CLAIM_FIELDS}),
+        ("Image", {"fields": Placement.IMAGE_FIELDS}),
+        ("Where and when", {"fields": Placement.WHERE_AND_WHEN_FIELDS}),
         ("Counts", {"fields": ("stats_link",)}),
     )
 

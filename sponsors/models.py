@@ -11,12 +11,20 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import get_text_list
 
 from articles.images import image_without_metadata
-from articles.provenance import PLACEMENT_PROVENANCES, Provenance
+from articles.provenance import PLACEMENT_PROVENANCES, Provenance, provenance_allowed
 from articles.provenance import label as provenance_label
 from finextra.fields import LineField, ProseField, WebAddressField
 from finextra.media import files_removed_on_failure
 from finextra.models import EditorialModel, EditorialQuerySet, live_at, live_condition
 from finextra.workflow import State, standard_table
+
+
+def _new_upload_stripped(instance: models.Model, field: str, update_fields) -> None:
+    """A new upload of `field`, about to be saved, is stored like every original: upright and
+    without its camera's metadata (`image_without_metadata`)."""
+    upload = getattr(instance, field)
+    if (update_fields is None or field in update_fields) and upload and not upload._committed:
+        setattr(instance, field, image_without_metadata(upload))
 
 
 class Sponsor(models.Model):
@@ -35,12 +43,7 @@ class Sponsor(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if (update_fields is None or "logo" in update_fields) and (
-            self.logo and not self.logo._committed
-        ):
-            # Like every stored original: upright and without its camera's metadata.
-            self.logo = image_without_metadata(self.logo)
+        _new_upload_stripped(self, "logo", kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
 
@@ -193,8 +196,8 @@ class Placement(EditorialModel):
     derived_fields = {"sponsor": ("shown_for", "paid_by")}
     # "Ready for edit" is the workflow's to set and clear, like the state.
     WORKFLOW_FIELDS = (*EditorialModel.WORKFLOW_FIELDS, "ready_for_edit_at")
-    # The editor signs off the whole booking: its claims, its label, where and when it runs.
-    copy_fields = (
+    # The booking, in the groups the desk's form shows it in.
+    CLAIM_FIELDS = (
         "sponsor",
         "shown_for",
         "paid_by",
@@ -206,22 +209,19 @@ class Placement(EditorialModel):
         "event_date",
         "event_place",
         "target_url",
-        "image",
-        "image_alt",
-        "slot",
-        "channels",
-        "starts_at",
-        "ends_at",
-        "weight",
     )
+    IMAGE_FIELDS = ("image", "image_alt")
+    WHERE_AND_WHEN_FIELDS = ("slot", "channels", "starts_at", "ends_at", "weight")
+    # The editor signs off the whole booking: its claims, its label, where and when it runs.
+    copy_fields = (*CLAIM_FIELDS, *IMAGE_FIELDS, *WHERE_AND_WHEN_FIELDS)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(provenance__in=PLACEMENT_PROVENANCES),
+            provenance_allowed(
                 name="placement_provenance_allowed",
-                violation_error_message="A placement cannot have that provenance.",
+                allowed=PLACEMENT_PROVENANCES,
+                message="A placement cannot have that provenance.",
             ),
             models.CheckConstraint(
                 condition=models.Q(starts_at__lt=models.F("ends_at")),
@@ -267,12 +267,7 @@ class Placement(EditorialModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if (update_fields is None or "image" in update_fields) and (
-            self.image and not self.image._committed
-        ):
-            # Like a lead image: stored upright and without its camera's metadata.
-            self.image = image_without_metadata(self.image)
+        _new_upload_stripped(self, "image", kwargs.get("update_fields"))
         # A media store that fails (full, read-only) leaves no image behind: a form error.
         with files_removed_on_failure(self):
             super().save(*args, **kwargs)
