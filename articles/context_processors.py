@@ -4,10 +4,14 @@ the change commits (articles/signals.py)."""
 
 from django.core.cache import cache
 
+from finextra.cache import read, read_ahead_register
+
 from .models import Channel
+from .search import QUERY_MAX_LENGTH
 
 NAV_CACHE_KEY = "articles:nav-channels"
 NAV_SECONDS = 600
+read_ahead_register(NAV_CACHE_KEY)
 
 
 def channels_cached(request=None) -> list[tuple[Channel, str]]:
@@ -15,7 +19,7 @@ def channels_cached(request=None) -> list[tuple[Channel, str]]:
     found = getattr(request, "_channels", None)
     if found is not None:
         return found
-    found = cache.get(NAV_CACHE_KEY)
+    found = read(NAV_CACHE_KEY)
     if found is None:
         found = [(channel, channel.get_absolute_url()) for channel in Channel.objects.all()]
         cache.set(NAV_CACHE_KEY, found, NAV_SECONDS)
@@ -33,5 +37,8 @@ def channel_cached(request, **match) -> Channel | None:
 
 
 def navigation(request):
-    """The channel menu on every page."""
-    return {"nav_channels": [{"name": c.name, "url": url} for c, url in channels_cached(request)]}
+    """The channel menu on every page, and the header's search box."""
+    return {
+        "nav_channels": [{"name": c.name, "url": url} for c, url in channels_cached(request)],
+        "search_max_length": QUERY_MAX_LENGTH,
+    }

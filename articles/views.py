@@ -11,7 +11,7 @@ from finextra.services import preview_link_open, revision_apply
 from .context_processors import channel_cached
 from .edge import article_page_keys
 from .forms import SearchForm
-from .fragments import FRAGMENT_SECONDS, fragment_version
+from .fragments import article_parts, fragment_version
 from .listing import (
     PAGE_SIZE,
     article_ids,
@@ -130,13 +130,9 @@ def article_detail(request, pk, slug=None):
         query = request.META.get("QUERY_STRING", "")
         url = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(url, permanent=True)
-    version = fragment_version(article)
-    article_page_keys(request, article, version)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {"article": article, "fragment_version": version, "fragment_seconds": FRAGMENT_SECONDS},
-    )
+    parts = article_parts(request, article, fragment_version(article))
+    article_page_keys(request, article, tag_ids=parts.tag_ids, author_ids=parts.author_ids)
+    return render(request, "articles/article_detail.html", {"article": article, "parts": parts})
 
 
 def search(request):

@@ -500,7 +500,6 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
             info = self.opts.app_label, self.opts.model_name
             extra_context.update(
                 workflow_moves=obj.transitions.available(request.user, obj),
-                workflow_history=history_for(obj)[:50],
                 workflow_timeline=self._timeline(obj),
                 workflow_revisions=revisions_for(obj)[:50],
                 workflow_may_restore=self.has_change_permission(request, obj),
