@@ -314,8 +314,8 @@ def tables(sqls: list[str]) -> list[str]:
 def test_the_article_page_with_everything_on_it_from_a_cold_cache(client, full_site):
     cold, warm = cold_and_warm(client, full_site.get_absolute_url())
 
-    # Seven from a cold cache: docs/design.md's six, with the article's channel read from the
-    # channel menu (every page's, kept by the cache after the first) instead of a join.
+    # Seven from an empty cache: docs/design.md's six of the page's own, and the channel list
+    # every page's menu shares, where the page also finds its channel (no join).
     assert tables(cold) == [
         "articles_article",
         "articles_channel",  # the menu, where the page finds its channel
