@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser_forms import form_by_action, forms_on  # noqa: E402  (a page's forms, as a browser posts them)
 from tests.http_browser import Browser  # noqa: E402
+from tests.production_env import production_env  # noqa: E402
 
 PYTHON = sys.executable
 PG_PORT = int(os.environ.get("DRILL_PG_PORT", "55432"))
@@ -410,14 +411,7 @@ def upload_lead_image(drill: Drill, editor: Browser, image: bytes, headline: str
 
 
 def django_env(work: Path) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SITE_", "MEDIA_", "EMAIL_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="finextra.settings",
-        DJANGO_DEBUG="0",
+    return production_env(
         DJANGO_HTTPS="0",
         DJANGO_SECRET_KEY="drill-only-" + "s" * 40,
         ALLOWED_HOSTS="127.0.0.1",
@@ -433,7 +427,6 @@ def django_env(work: Path) -> dict:
         LOG_LEVEL="CRITICAL",
         PYTHONPATH=str(ROOT),
     )
-    return env
 
 
 SETUP = """
