@@ -197,27 +197,8 @@ class CommentAdmin(EditorialAdmin):
     ordering = ("-open_reports", "-created_at", "-id")
     list_per_page = 50
     actions = ["publish", "remove", "take_back", "dismiss_reports", "pick", "unpick"]
-    fieldsets = (
-        (None, {"fields": ("body",)}),
-        (
-            "About this comment",
-            {
-                "fields": (
-                    "article_link",
-                    "commenter",
-                    "history",
-                    "guest_email",
-                    "in_reply_to",
-                    "created_at",
-                    "edited_at",
-                    "removed_at",
-                    "open_reports",
-                    "editors_pick",
-                    "notify_replies",
-                )
-            },
-        ),
-    )
+    # The facts about a comment, shown beside its text and never typed over: the workflow's
+    # moves and the list's actions change those that change.
     readonly_fields = (
         "article_link",
         "commenter",
@@ -230,6 +211,10 @@ class CommentAdmin(EditorialAdmin):
         "open_reports",
         "editors_pick",
         "notify_replies",
+    )
+    fieldsets = (
+        (None, {"fields": ("body",)}),
+        ("About this comment", {"fields": readonly_fields}),
     )
     inlines = [ReportInline]
 
