@@ -49,7 +49,6 @@ class WorkflowPanel(DeskPart):
         return {
             **super().desk_context(request, obj),
             "workflow_moves": obj.transitions.available(request.user, obj),
-            "workflow_history": history_for(obj)[:50],
             "workflow_timeline": self.timeline(obj),
             "workflow_action": self.admin_url("transition", obj.pk),
             "workflow_note": request.session.pop("workflow_note", ""),
