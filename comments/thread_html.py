@@ -4,8 +4,10 @@ A page can hold hundreds of comments; the template language resolves every varia
 several lookups, and a recursive {% include %} per comment made a 500-comment page take seconds.
 Here each comment costs a few `format_html` calls. Measured again when the comment section was
 rewritten (the same markup as one recursive template, cached loader): the template took 5.2
-times as long, 83 ms against 16 ms for a page of 20 threads with 60 comments. Everything from a reader goes through
-`format_html` (escaped) except `body_html`, which was made safe when the comment was saved.
+times as long, 83 ms against 16 ms for a page of 20 threads with 60 comments.
+
+Everything from a reader goes through `format_html` (escaped) except `body_html`, which was
+made safe when the comment was saved.
 """
 
 from django.urls import reverse
