@@ -8,9 +8,10 @@ from django.views.generic import TemplateView
 from finextra.edge import edge_keys, edge_public
 from finextra.services import preview_link_open, revision_apply
 
+from .context_processors import channel_cached
 from .edge import article_page_keys
 from .forms import SearchForm
-from .fragments import FRAGMENT_SECONDS, fragment_version
+from .fragments import article_parts, fragment_version
 from .listing import (
     PAGE_SIZE,
     article_ids,
@@ -65,12 +66,15 @@ class SubjectListingView(ListingView):
     def get_template_names(self):
         return [f"articles/{self.model._meta.model_name}.html"]
 
+    def subject_for(self, slug: str):
+        return get_object_or_404(self.model, slug=slug)
+
     def listing_keys(self):
         name, pk = self.model._meta.model_name, self.subject.pk
         return (f"{name}-{pk}", f"list-{name}-{pk}")
 
     def get_context_data(self, **kwargs):
-        self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
+        self.subject = self.subject_for(self.kwargs["slug"])
         context = super().get_context_data(**kwargs)
         if self.unlisted_message and not context["page_obj"].total:
             raise Http404(self.unlisted_message)
@@ -79,6 +83,10 @@ class SubjectListingView(ListingView):
 
 class ChannelView(SubjectListingView):
     model = Channel
+
+    def subject_for(self, slug):
+        # The channel list every page reads is cached: no query for the channel itself.
+        return channel_cached(self.request, slug=slug) or super().subject_for(slug)
 
     def ids(self):
         return article_ids(Article.objects.live().filter(channel=self.subject))
@@ -104,26 +112,28 @@ class AuthorView(SubjectListingView):
 
 @edge_public
 def article_detail(request, pk, slug=None):
+    # The row by its key alone, judged by `is_live` (the Python mirror of `live()`): the
+    # cheapest query to build, and a withdrawn article answers 410 without a second one. The
+    # channel comes from the cached channel list, the sponsor only where a cached part is
+    # rendered anew: joining them cost a fifth of the page (benchmarks/README.md).
     try:
-        # get(), not first(): no ORDER BY to build for a single row.
-        article = Article.objects.live().select_related("channel", "sponsor").get(pk=pk)
+        article = Article.objects.get(pk=pk)  # get(), not first(): no ORDER BY to build
     except Article.DoesNotExist:
-        withdrawn = Article.objects.filter(pk=pk, withdrawn_at__isnull=False).first()
-        if withdrawn is not None:
-            return render(request, "410.html", {"withdrawn": withdrawn}, status=410)
         raise Http404("No such article.") from None
+    if not article.is_live:
+        if article.withdrawn_at is not None:
+            return render(request, "410.html", {"withdrawn": article}, status=410)
+        raise Http404("No such article.")
+    if channel := channel_cached(request, pk=article.channel_id):
+        article.channel = channel
     if slug != article.slug:
         # Keep the query (a comment page, a campaign tag) on the way to the right URL.
         query = request.META.get("QUERY_STRING", "")
         url = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(url, permanent=True)
-    version = fragment_version(article)
-    article_page_keys(request, article, version)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {"article": article, "fragment_version": version, "fragment_seconds": FRAGMENT_SECONDS},
-    )
+    parts = article_parts(request, article, fragment_version(article))
+    article_page_keys(request, article, tag_ids=parts.tag_ids, author_ids=parts.author_ids)
+    return render(request, "articles/article_detail.html", {"article": article, "parts": parts})
 
 
 def search(request):
