@@ -7,6 +7,7 @@ from django.core.cache import cache
 from finextra.cache import read, read_ahead_register
 
 from .models import Channel
+from .search import QUERY_MAX_LENGTH
 
 NAV_CACHE_KEY = "articles:nav-channels"
 NAV_SECONDS = 600
@@ -36,5 +37,8 @@ def channel_cached(request, **match) -> Channel | None:
 
 
 def navigation(request):
-    """The channel menu on every page."""
-    return {"nav_channels": [{"name": c.name, "url": url} for c, url in channels_cached(request)]}
+    """The channel menu on every page, and the header's search box."""
+    return {
+        "nav_channels": [{"name": c.name, "url": url} for c, url in channels_cached(request)],
+        "search_max_length": QUERY_MAX_LENGTH,
+    }

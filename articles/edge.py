@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from finextra.edge import KEY_ALL, edge_keys, edge_public, edge_purge, schedule_note
+from finextra.models import live_at
 from finextra.workflow import State
 
 from .models import Article, Author, Channel, Tag
@@ -53,8 +54,11 @@ def syndication_view(view):
 # --- what a change purges --------------------------------------------------------------------
 
 
-def _is_live(state, published_at) -> bool:
-    return state == State.PUBLISHED and published_at is not None and published_at <= timezone.now()
+def _was_live(before) -> bool:
+    """The row as it stood before this save (its stored values), live then?"""
+    return before is not None and live_at(
+        state=before["state"], published_at=before["published_at"], at=timezone.now()
+    )
 
 
 def article_listing_keys(article, *, channel_ids=(), tag_ids=None, author_ids=None) -> set[str]:
@@ -88,10 +92,10 @@ def _purge_article(sender, instance, raw=False, **kwargs):
     if raw:
         return
     if instance.state == State.PUBLISHED:
+        # Published, live or not yet: a scheduled time is what the clock must learn of.
         schedule_note(instance.published_at)
     before = getattr(instance, "_edge_before", None)
-    was_live = before is not None and _is_live(before["state"], before["published_at"])
-    if not (was_live or _is_live(instance.state, instance.published_at)):
+    if not (_was_live(before) or instance.is_live):
         return
     keys = article_listing_keys(
         instance, channel_ids=[before["channel_id"]] if before else [], tag_ids=None
@@ -102,7 +106,7 @@ def _purge_article(sender, instance, raw=False, **kwargs):
 
 
 def _purge_deleted_article(sender, instance, **kwargs):
-    if _is_live(instance.state, instance.published_at):
+    if instance.is_live:
         edge_purge({f"article-{instance.pk}", "list-home", SYNDICATION})
 
 
@@ -110,7 +114,7 @@ def _purge_article_labels(sender, instance, action, pk_set, reverse=False, **kwa
     """A live article's tags or authors changed: its page and the lists it joins or leaves."""
     if action not in ("post_add", "post_remove", "pre_clear") or reverse:
         return
-    if not _is_live(instance.state, instance.published_at):
+    if not instance.is_live:
         return
     prefix = "list-tag" if sender is Article.tags.through else "list-author"
     if action == "pre_clear":

@@ -12,6 +12,7 @@ from . import images
 from .corrections import NOTE_MAX_LENGTH
 from .models import Article
 from .sanitize import clean_body
+from .search import QUERY_MAX_LENGTH
 
 # What the editor offers. Every tag it can write is in sanitize.ALLOWED_TAGS (a test holds them
 # together); the server cleans the body with that allow-list on every save whatever the browser
@@ -136,7 +137,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(
         label="Search articles",
-        max_length=200,
+        max_length=QUERY_MAX_LENGTH,
         required=False,
         error_messages={"max_length": "Searches are up to %(limit_value)d characters long."},
     )

@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -17,7 +16,7 @@ from finextra.workflow import State, standard_table
 
 from . import images
 from . import provenance as provenance_rules
-from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance
+from .provenance import ARTICLE_PROVENANCES, PAID_PROVENANCES, Provenance, provenance_allowed
 from .sanitize import body_plain_text, clean_body
 
 
@@ -80,9 +79,7 @@ class Tag(models.Model):
 
 
 class ArticleQuerySet(EditorialQuerySet):
-    def live(self):
-        """What readers may see: published, and its time has come."""
-        return self.filter(state=State.PUBLISHED, published_at__lte=timezone.now())
+    # live(): what readers may see, the rule every editorial model shares (finextra.models).
 
     def for_listing(self):
         return (
@@ -210,10 +207,10 @@ class Article(EditorialModel):
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(provenance__in=ARTICLE_PROVENANCES),
+            provenance_allowed(
                 name="article_provenance_allowed",
-                violation_error_message="An article cannot have that provenance.",
+                allowed=ARTICLE_PROVENANCES,
+                message="An article cannot have that provenance.",
             ),
             models.CheckConstraint(
                 condition=(
@@ -228,7 +225,8 @@ class Article(EditorialModel):
             ),
         ]
         # Each listing's order, with the id: a deep page's OFFSET is an index-only scan, over
-        # published rows only (partial: the smaller the entries, the faster the walk).
+        # published rows only (partial: the smaller the entries, the faster the walk). The
+        # condition is the state alone, as an index cannot read the clock; `live()` adds the time.
         indexes = [
             models.Index(
                 fields=["-published_at", "-id"],
@@ -418,6 +416,7 @@ def listing_entries_sync(article_ids) -> None:
     if not article_ids:
         return
     ListingEntry.objects.filter(article_id__in=article_ids).delete()
+    # Published whatever the time (scheduled ones too), not live(): the listing reads the time.
     published = dict(
         Article._base_manager.filter(
             pk__in=article_ids, state=State.PUBLISHED, published_at__isnull=False

@@ -1,4 +1,5 @@
-"""The fixed list of provenances: where a piece comes from decides its label and note."""
+"""The fixed list of provenances: where a piece comes from decides its label and note
+(docs/design.md, "Provenance and labels", shows the list as readers see it)."""
 
 from django.db import models
 
@@ -44,3 +45,10 @@ def label(provenance: str) -> str:
 
 def note(provenance: str, sponsor: str = "") -> str:
     return NOTES.get(Provenance(provenance), "").format(sponsor=sponsor)
+
+
+def provenance_allowed(*, name: str, allowed, message: str) -> models.CheckConstraint:
+    """The database's half of each "may be" rule: a row's provenance is one of `allowed`."""
+    return models.CheckConstraint(
+        condition=models.Q(provenance__in=allowed), name=name, violation_error_message=message
+    )

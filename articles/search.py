@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article
 
+# The longest query: the search form, both search boxes and the search itself read this one.
 QUERY_MAX_LENGTH = 200
 # The plain fallback ANDs one LIKE per word: a bound keeps the query small.
 FALLBACK_MAX_TERMS = 10

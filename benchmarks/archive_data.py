@@ -126,7 +126,7 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
     from benchmarks.search import SUBJECTS, WORDS, _sentence, _weights
     from comments.models import Comment
     from comments.rendering import render_body
-    from finextra.models import User
+    from finextra.models import User, live_at
     from finextra.workflow import State
     from sponsors.models import Kind, Placement, PlacementDay, Slot, Sponsor
 
@@ -282,7 +282,7 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
                 article_tags.append((pk, tag))
             for author in set(rng.choices(authors, weights=author_weights, k=rng.randint(1, 2))):
                 article_authors.append((pk, author))
-            if state == State.PUBLISHED and published <= now:
+            if live_at(state=state, published_at=published, at=now):
                 live_articles.append((pk, published))
             saved = (revised or published or now - timedelta(days=1)) + timedelta(minutes=5)
             yield (
@@ -431,14 +431,14 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
                 pk += 1
 
     made = _copy(Comment._meta.db_table, comment_columns, comment_rows())
+    # As the comments app keeps it: the visible comments and replies, not tombstones.
+    counts = Comment.objects.visible().order_by().values("article_id").annotate(n=Count("pk"))
+    counts_sql, params = counts.query.sql_with_params()
     with connection.cursor() as cursor:
-        # As the comments app keeps it: published comments and replies, not tombstones.
         cursor.execute(
             f"""UPDATE {Article._meta.db_table} AS a SET comment_count = c.n
-                FROM (SELECT article_id, count(*) AS n FROM {Comment._meta.db_table}
-                      WHERE state = %s AND removed_at IS NULL GROUP BY article_id) AS c
-                WHERE a.id = c.article_id""",
-            [State.PUBLISHED],
+                FROM ({counts_sql}) AS c WHERE a.id = c.article_id""",
+            params,
         )
     log(f"{made} comments over {len(plan)} articles")
 

@@ -26,9 +26,10 @@ from django.utils.text import Truncator, smart_split, unescape_string_literal
 
 from articles.models import Article
 from finextra.admin import EditorialAdmin, QueueFilter
+from finextra.models import live_condition
 from finextra.workflow import State, TransitionRefused
 
-from .models import MODERATE, Comment, Report
+from .models import MODERATE, Comment, Report, visible_condition
 from .services import (
     CommentRefused,
     comment_dismiss_reports,
@@ -56,10 +57,6 @@ NO_LONGER_AVAILABLE = "an article no longer available"
 ACCOUNT_MATCHES = 500
 
 
-def _article_live(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}state": State.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
-
-
 def _may_read_unpublished(request) -> bool:
     """The newsroom reads unpublished articles; moderators do not (not theirs to see)."""
     return request.user.has_perm("articles.view_article")
@@ -79,7 +76,7 @@ class ArticleFilter(admin.SimpleListFilter):
         # Comments are on articles that have been published.
         articles = Article.objects.filter(Exists(commented), published_at__isnull=False)
         if not _may_read_unpublished(request):
-            articles = articles.filter(_article_live())
+            articles = articles.live()
         articles = articles.order_by("-published_at", "-id")
         return [
             (str(pk), headline)
@@ -227,7 +224,7 @@ class CommentAdmin(EditorialAdmin):
         headline = F("article__headline")
         if not _may_read_unpublished(request):
             headline = Case(
-                When(_article_live("article__"), then=F("article__headline")),
+                When(live_condition("article__"), then=F("article__headline")),
                 default=Value(NO_LONGER_AVAILABLE),
                 output_field=CharField(),
             )
@@ -235,7 +232,7 @@ class CommentAdmin(EditorialAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                author_published=_author_count(Q(state=State.PUBLISHED, removed_at__isnull=True)),
+                author_published=_author_count(visible_condition()),
                 author_removed=_author_count(Q(removed_at__isnull=False)),
                 article_shown=headline,
             )

@@ -5,7 +5,6 @@ reproduces ("Be the first to comment"). Safe to run again."""
 from django.contrib.auth import get_user_model
 
 from articles.models import Article
-from finextra.workflow import State
 
 from .models import Comment
 from .services import CommentRefused, comment_post, comment_set_pick
@@ -81,7 +80,7 @@ def seed(stdout):
             added += 1
         first = posted[0] if posted else None
         editor = User.objects.filter(username="editor").first()
-        if first is not None and editor is not None and first.state == State.PUBLISHED:
+        if first is not None and editor is not None and first.is_visible:
             comment_set_pick(comment=first, user=editor, pick=True)
     waiting = Comment.objects.awaiting_moderation().count()
     stdout.write(f"Comments: {added} added, {waiting} awaiting moderation.")

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models, transaction
@@ -17,7 +19,8 @@ PICK = "comments.pick_comment"
 
 
 def _commenter_publishes_on_posting(user, comment) -> bool:
-    """docs/design.md: a signed-in commenter's own new comment goes live when comments are open."""
+    """A signed-in commenter's own new comment goes live when comments are open (docs/design.md,
+    "The editorial workflow", the comments' table)."""
     return (
         comment.author_id is not None
         and comment.author_id == user.pk
@@ -40,6 +43,7 @@ def _is_author(user, comment) -> bool:
     return comment.author_id is not None and comment.author_id == user.pk
 
 
+# The comments' table (docs/design.md, "The editorial workflow").
 COMMENT_TRANSITIONS = TransitionTable(
     Move("publish", "Publish", State.DRAFT, State.PUBLISHED, permission=MODERATE),
     Move(
@@ -73,10 +77,27 @@ COMMENT_TRANSITIONS = TransitionTable(
 )
 
 
+# Which comments a reader sees (docs/design.md, "The editorial workflow"), written once: the
+# conditions here, read by `CommentQuerySet.visible()` and the thread's queries, and their Python
+# mirrors beside them, `Comment.is_visible` and `Comment.is_shown_to`.
+def visible_condition() -> Q:
+    """Published and not removed: what any reader may read."""
+    return Q(state=State.PUBLISHED, removed_at__isnull=True)
+
+
+def shown_condition(viewer) -> Q:
+    """What `viewer` sees: the visible comments, and their own that are not removed (awaiting
+    moderation, or taken back), which only they see."""
+    shown = visible_condition()
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(author_id=viewer.pk, removed_at__isnull=True)
+    return shown
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
-        """What readers may read: published and not removed."""
-        return self.filter(state=State.PUBLISHED, removed_at__isnull=True)
+        """What readers may read (mirror: `Comment.is_visible`)."""
+        return self.filter(visible_condition())
 
     def awaiting_moderation(self):
         return self.filter(state__in=[State.DRAFT, State.EDITED], removed_at__isnull=True)
@@ -91,10 +112,6 @@ class CommentQuerySet(models.QuerySet):
             Q(state__in=[State.DRAFT, State.EDITED]) | Q(open_reports__gt=0),
             removed_at__isnull=True,
         )
-
-
-def visible_condition(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}state": State.PUBLISHED, f"{prefix}removed_at__isnull": True})
 
 
 class Comment(EditorialModel):
@@ -203,7 +220,13 @@ class Comment(EditorialModel):
 
     @property
     def is_visible(self) -> bool:
+        """`visible_condition()` for this comment."""
         return self.state == State.PUBLISHED and self.removed_at is None
+
+    def is_shown_to(self, viewer) -> bool:
+        """`shown_condition(viewer)` for this comment."""
+        own = viewer is not None and viewer.is_authenticated and self.author_id == viewer.pk
+        return self.is_visible or (own and self.removed_at is None)
 
     @property
     def author_name(self) -> str:
@@ -212,15 +235,11 @@ class Comment(EditorialModel):
         return self.guest_name or "a former reader"
 
     @property
-    def is_guest(self) -> bool:
-        return self.author_id is None and bool(self.guest_name)
-
-    @property
     def by_staff(self) -> bool:
         return self.author_id is not None and self.author.is_staff
 
     def editable_by(self, user) -> bool:
-        window = timezone.timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+        window = timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
         return (
             _is_author(user, self)
             and self.removed_at is None
@@ -237,12 +256,10 @@ class Comment(EditorialModel):
         stored = (
             Comment._base_manager.select_for_update()
             .filter(pk=self.pk)
-            .values_list("state", "removed_at")
+            .only("state", "removed_at")
             .first()
         )
-        if stored is None:
-            return False
-        return stored[0] == State.PUBLISHED and stored[1] is None
+        return stored is not None and stored.is_visible
 
     def _count_change(self, delta: int) -> None:
         """Published comments and replies, tombstones not counted. update(F()), never the

@@ -2,6 +2,8 @@
 account. Views, the admin, commands and tests all call these; state moves go through
 `finextra.services.transition`."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -186,7 +188,7 @@ def comment_moderate(*, comment: Comment, move: str, user, note: str = "", versi
         transition(obj=comment, move=move, user=user, note=note, version=version, at=at)
         Comment.objects.filter(pk=comment.pk).update(open_reports=0)
         comment.open_reports = 0
-        if comment.state == State.PUBLISHED:
+        if comment.is_visible:
             notify_reply_on_commit(comment)
     return comment
 
@@ -357,7 +359,7 @@ def account_delete(*, user) -> None:
 def purge_personal_data(*, days: int | None = None) -> dict[str, int]:
     """Guest emails and address hashes older than the retention period are deleted."""
     days = settings.COMMENTS_RETENTION_DAYS if days is None else days
-    cutoff = timezone.now() - timezone.timedelta(days=days)
+    cutoff = timezone.now() - timedelta(days=days)
     old = Comment._base_manager.filter(created_at__lt=cutoff)
     return {
         "guest emails": old.exclude(guest_email="").update(guest_email=""),

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from finextra.workflow import State
-
-from .models import Comment, visible_condition
+from .models import Comment, shown_condition
 
 # A page key: "p<id>" for an editor's pick (they come first), "<id>" for the rest.
 _KEY = re.compile(r"^(p?)(\d{1,18})$")
@@ -63,22 +61,15 @@ def _before(key: tuple[bool, int]) -> Q:
     return Q(editors_pick=True) | Q(editors_pick=False, pk__lt=pk)
 
 
-def _shown(viewer) -> Q:
-    """Readable by anyone, or the viewer's own comment awaiting moderation."""
-    shown = visible_condition()
-    if viewer is not None and viewer.is_authenticated:
-        shown |= Q(author_id=viewer.pk, removed_at__isnull=True)
-    return shown
-
-
 def top_level(article, viewer=None):
     """Top-level comments a reader may see: readable ones, the viewer's own pending ones, and
     removed ones whose thread still has something readable (shown as tombstones)."""
-    readable_reply = Comment.objects.filter(root=OuterRef("pk")).filter(visible_condition())
+    readable_reply = Comment.objects.filter(root=OuterRef("pk")).visible()
+    tombstone = Q(first_published_at__isnull=False, has_readable_reply=True)
     return (
         Comment.objects.filter(article=article, parent__isnull=True)
         .alias(has_readable_reply=Exists(readable_reply))
-        .filter(_shown(viewer) | Q(first_published_at__isnull=False, has_readable_reply=True))
+        .filter(shown_condition(viewer) | tombstone)
     )
 
 
@@ -108,7 +99,7 @@ def load_page(*, article, viewer=None, after: str | None = None, before: str | N
     replies = (
         Comment.objects.filter(root_id__in=[row.pk for row in rows])
         # Anything that was ever published may have replies (and so be a tombstone).
-        .filter(_shown(viewer) | Q(first_published_at__isnull=False))
+        .filter(shown_condition(viewer) | Q(first_published_at__isnull=False))
         .select_related("author")
         .order_by("id")
     )
@@ -116,27 +107,21 @@ def load_page(*, article, viewer=None, after: str | None = None, before: str | N
     return page
 
 
-def _readable(comment: Comment) -> bool:
-    return comment.state == State.PUBLISHED and comment.removed_at is None
-
-
 def _assemble(page: ThreadPage, tops: list[Comment], replies: list[Comment], viewer) -> None:
     """Nest the replies under their parents, down to COMMENTS_MAX_DEPTH; deeper replies join
     the deepest level with "in reply to <name>". Hidden comments with readable replies stay as
     tombstones; hidden ones without are left out."""
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     by_id = {comment.pk: comment for comment in [*tops, *replies]}
     # Bottom-up (ids grow down a thread): does anything readable hang below each comment?
     readable_below: set[int] = set()
     for reply in reversed(replies):
-        if _readable(reply) or reply.pk in readable_below:
+        if reply.is_visible or reply.pk in readable_below:
             readable_below.add(reply.parent_id)
 
     def make_node(comment: Comment) -> Node | None:
-        readable = _readable(comment)
-        own_pending = not readable and comment.removed_at is None and comment.author_id == viewer_id
-        if readable or own_pending:
-            return Node(comment=comment, pending=own_pending)
+        if comment.is_shown_to(viewer):
+            # Shown but not visible: the viewer's own, which only they see.
+            return Node(comment=comment, pending=not comment.is_visible)
         if comment.pk in readable_below:
             return Node(comment=comment, tombstone=True)
         return None

@@ -144,10 +144,9 @@ def permalink(request, pk):
     """A comment's own address: the article page that holds it, scrolled to it."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     article = comment.article
-    own = request.user.is_authenticated and comment.author_id == request.user.pk
     if not article.is_live or article.comment_mode == Article.CommentMode.HIDDEN:
         raise Http404("No such comment.")
-    if not (comment.is_visible or (own and comment.removed_at is None)):
+    if not comment.is_shown_to(request.user):
         raise Http404("No such comment.")
     return redirect(page_url_for(comment, viewer=request.user))
 

@@ -1,4 +1,5 @@
-"""Text fields for what reaches feeds and sitemaps: headlines, standfirsts, names.
+"""Text fields for what reaches feeds and sitemaps: headlines, standfirsts, names; and web
+addresses.
 
 From a form, a line break (Word's vertical tab too) in a single-line field becomes a space and
 any other control character is refused with a message naming it. However a row is saved (the
@@ -51,3 +52,11 @@ class ProseField(models.TextField):
             value = xml_safe(multi_line(value))
             setattr(model_instance, self.attname, value)
         return value
+
+
+class WebAddressField(models.URLField):
+    """A web address: typed without a scheme, it gets https (Django 6's default, chosen now, in
+    every form the field makes: the admin's and any other)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -32,10 +33,28 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+def live_condition(prefix: str = "", *, at: datetime | None = None) -> models.Q:
+    """Live: published, and its publication time come (docs/design.md, "The editorial
+    workflow"). The one home of the rule readers see by, as a condition; `prefix` reads it
+    through a relation ("article__"). `live_at` below is its Python mirror."""
+    return models.Q(
+        **{f"{prefix}state": State.PUBLISHED, f"{prefix}published_at__lte": at or timezone.now()}
+    )
+
+
+def live_at(*, state: str, published_at: datetime | None, at: datetime) -> bool:
+    """`live_condition` in Python, for a row in hand (or its stored values)."""
+    return state == State.PUBLISHED and published_at is not None and published_at <= at
+
+
 class EditorialQuerySet(models.QuerySet):
-    """The desk's queues, one rule for articles and placements (docs/design.md, "The editorial
-    workflow"): their querysets inherit these beside their own public verbs. The model needs a
-    `ready_for_edit_at` field, set and cleared only by `transition()`."""
+    """The public verb and the desk's queues, one rule for articles and placements
+    (docs/design.md, "The editorial workflow"): their querysets inherit these beside their own.
+    The model needs a `ready_for_edit_at` field, set and cleared only by `transition()`."""
+
+    def live(self, *, at: datetime | None = None):
+        """What readers may see (mirror: `EditorialModel.is_live_at`)."""
+        return self.filter(live_condition(at=at))
 
     def awaiting_edit(self):
         """Drafts their writer has said are ready ("Ready for edit")."""
@@ -51,6 +70,7 @@ class EditorialQuerySet(models.QuerySet):
         return self.filter(state=State.EDITED)
 
     def scheduled(self):
+        """Published with a time still to come (mirror: `EditorialModel.is_scheduled`)."""
         return self.filter(state=State.PUBLISHED, published_at__gt=timezone.now())
 
 
@@ -92,11 +112,11 @@ class EditorialModel(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return (
-            self.state == State.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.is_live_at(timezone.now())
+
+    def is_live_at(self, at: datetime) -> bool:
+        """What `objects.live(at=at)` selects, for this row."""
+        return live_at(state=self.state, published_at=self.published_at, at=at)
 
     @property
     def is_scheduled(self) -> bool:

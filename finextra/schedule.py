@@ -46,6 +46,8 @@ def schedule_entries(*, user, start: datetime, end: datetime) -> list[ScheduleEn
         if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             continue
         kind = str(opts.verbose_name)
+        # Published whatever its times (not the live rule: the calendar is what is still to
+        # come), through the plain manager every registered model has.
         published = model._base_manager.filter(state=State.PUBLISHED)
         window = {"__gte": max(start, now), "__lt": end}
         scheduled = published.filter(**{f"published_at{k}": v for k, v in window.items()})

@@ -126,7 +126,7 @@ def transition(
         history_note = note
         if step.target == State.PUBLISHED:
             when = at or now
-            if when < now - timezone.timedelta(minutes=1):
+            if when < now - timedelta(minutes=1):
                 instead = "Publish now" if step.source == State.PUBLISHED else "Publish"
                 raise TransitionRefused(
                     f"A scheduled time must be in the future; use “{instead}” to publish now. "

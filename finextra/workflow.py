@@ -107,7 +107,7 @@ def standard_table(
     taken_down: str = "it no longer shows on the site",
     withdrawn: str = "it no longer shows on the site, and its preview links stop working",
 ) -> TransitionTable:
-    """The table articles and placements share (README, "The newsroom's workflow").
+    """The table articles and placements share (docs/design.md, "The editorial workflow").
 
     `taken_down` and `withdrawn` say what readers get after "Unpublish" and "Withdraw".
     """

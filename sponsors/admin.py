@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -23,16 +22,6 @@ from finextra.workflow import State
 from .models import Placement, Slot, Sponsor, web_address
 from .services import default_stats_range, placement_stats, sponsor_take_down
 
-# Addresses typed without a scheme get https (Django 6's default, chosen now).
-URL_FIELDS = {models.URLField: {"widget": AdminURLFieldWidget, "assume_scheme": "https"}}
-
-
-def _formfield(db_field, **kwargs):
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
-
-
 # A report longer than this is a request for a different report.
 MAX_REPORT_DAYS = 400
 
@@ -41,7 +30,6 @@ class SponsorForm(forms.ModelForm):
     class Meta:
         model = Sponsor
         fields = ("name", "slug", "website", "logo")
-        formfield_callback = _formfield
         # The lead image's checks: whole JPEG, PNG or WebP within the size limits.
         field_classes = {"logo": CheckedImageField}
         help_texts = {"logo": images.LIMITS_HELP}
@@ -53,7 +41,6 @@ class SponsorAdmin(admin.ModelAdmin):
     list_display = ("name", "website", "live_placements")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
-    formfield_overrides = URL_FIELDS
     actions = ["take_down_placements"]
 
     def get_queryset(self, request):
@@ -94,7 +81,6 @@ class PlacementForm(EditorialForm):
     class Meta:
         model = Placement
         fields = "__all__"
-        formfield_callback = _formfield
         # The lead image's checks: whole JPEG, PNG or WebP within the size limits.
         field_classes = {"image": CheckedImageField}
         error_messages = {"target_url": {"invalid": web_address.message}}
@@ -159,7 +145,6 @@ class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     form = PlacementForm
     review_permission = "sponsors.review_placement"
     publish_permission = "sponsors.publish_placement"
-    formfield_overrides = URL_FIELDS
     list_display = (
         "title",
         "state_badge",
@@ -177,27 +162,11 @@ class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
     list_select_related = ("sponsor",)
     autocomplete_fields = ("sponsor", "shown_for", "paid_by", "channels")
     readonly_fields = ("stats_link",)
+    # The whole booking, which is what the editor signs off (`Placement.copy_fields`).
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "sponsor",
-                    "shown_for",
-                    "paid_by",
-                    "kind",
-                    "provenance",
-                    "category",
-                    "title",
-                    "summary",
-                    "event_date",
-                    "event_place",
-                    "target_url",
-                )
-            },
-        ),
-        ("Image", {"fields": ("image", "image_alt")}),
-        ("Where and when", {"fields": ("slot", "channels", "starts_at", "ends_at", "weight")}),
+        (None, {"fields": Placement.CLAIM_FIELDS}),
+        ("Image", {"fields": Placement.IMAGE_FIELDS}),
+        ("Where and when", {"fields": Placement.WHERE_AND_WHEN_FIELDS}),
         ("Counts", {"fields": ("stats_link",)}),
     )
 

@@ -29,7 +29,8 @@ def _remember_placement(sender, instance, raw=False, **kwargs):
 
 
 def _purge_placement(sender, instance, raw=False, **kwargs):
-    """Only a published placement (before or after the change) can be on a page."""
+    """Only a published placement (before or after the change) can be on a page. Published, not
+    live: one scheduled or outside its dates is purged too, as its clock times are noted."""
     if raw:
         return
     if instance.state == State.PUBLISHED:
@@ -70,7 +71,8 @@ def _purge_sponsor(sender, instance, created=False, raw=False, **kwargs):
 
 
 def next_placement_change():
-    """The clock source: the next moment a published placement starts, ends or is released."""
+    """The clock source: the next moment a published placement starts, ends or is released
+    (published whatever its times: those still to come are what the clock asks for)."""
     now = timezone.now()
     moments = Placement.objects.filter(state=State.PUBLISHED).aggregate(
         released=Min("published_at", filter=Q(published_at__gt=now)),

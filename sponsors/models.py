@@ -1,5 +1,7 @@
 """Sponsors, the placements they book in the page's slots, and the daily counts of each."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -9,12 +11,20 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import get_text_list
 
 from articles.images import image_without_metadata
-from articles.provenance import PLACEMENT_PROVENANCES, Provenance
+from articles.provenance import PLACEMENT_PROVENANCES, Provenance, provenance_allowed
 from articles.provenance import label as provenance_label
-from finextra.fields import LineField, ProseField
+from finextra.fields import LineField, ProseField, WebAddressField
 from finextra.media import files_removed_on_failure
-from finextra.models import EditorialModel, EditorialQuerySet
+from finextra.models import EditorialModel, EditorialQuerySet, live_at, live_condition
 from finextra.workflow import State, standard_table
+
+
+def _new_upload_stripped(instance: models.Model, field: str, update_fields) -> None:
+    """A new upload of `field`, about to be saved, is stored like every original: upright and
+    without its camera's metadata (`image_without_metadata`)."""
+    upload = getattr(instance, field)
+    if (update_fields is None or field in update_fields) and upload and not upload._committed:
+        setattr(instance, field, image_without_metadata(upload))
 
 
 class Sponsor(models.Model):
@@ -22,7 +32,7 @@ class Sponsor(models.Model):
 
     name = LineField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    website = models.URLField(blank=True)
+    website = WebAddressField(blank=True)
     logo = models.ImageField(upload_to="sponsors/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -33,12 +43,7 @@ class Sponsor(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if (update_fields is None or "logo" in update_fields) and (
-            self.logo and not self.logo._committed
-        ):
-            # Like every stored original: upright and without its camera's metadata.
-            self.logo = image_without_metadata(self.logo)
+        _new_upload_stripped(self, "logo", kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
 
@@ -81,10 +86,9 @@ class PlacementQuerySet(EditorialQuerySet):
         return self.showing_between(now, now)
 
     def showing_between(self, start, end):
-        """Live at some moment from `start` to `end` (see `Placement.is_live_at`)."""
-        return self.filter(
-            state=State.PUBLISHED, published_at__lte=end, starts_at__lte=end, ends_at__gt=start
-        )
+        """Live at some moment from `start` to `end`: the one home of a placement's live rule
+        (its Python mirror, at one moment, is `placement_live_at` below)."""
+        return self.filter(live_condition(at=end), starts_at__lte=end, ends_at__gt=start)
 
     def eligible(self, *, channel=None, slots=None, at=None, until=None):
         """Live placements that may fill `slots` (all when None) on a page of `channel`; with
@@ -104,6 +108,16 @@ class PlacementQuerySet(EditorialQuerySet):
             # One join: a placement matches on at most one of its channel rows.
             targets |= models.Q(channels=channel)
         return placements.filter(targets)
+
+
+def placement_live_at(placement, at: datetime) -> bool:
+    """`Placement.objects.live(at=at)` for one placement, or for the `Candidate` the page's
+    slots keep of it (sponsors.selection): live as every editorial item is, and within its
+    booked dates."""
+    return (
+        live_at(state=placement.state, published_at=placement.published_at, at=at)
+        and placement.starts_at <= at < placement.ends_at
+    )
 
 
 class Placement(EditorialModel):
@@ -144,7 +158,7 @@ class Placement(EditorialModel):
     summary = ProseField(max_length=400, blank=True)
     event_date = models.DateField(null=True, blank=True, help_text="Sponsored events only.")
     event_place = LineField(max_length=120, blank=True, help_text="Sponsored events only.")
-    target_url = models.URLField(
+    target_url = WebAddressField(
         "link",
         max_length=500,
         validators=[web_address],
@@ -182,8 +196,8 @@ class Placement(EditorialModel):
     derived_fields = {"sponsor": ("shown_for", "paid_by")}
     # "Ready for edit" is the workflow's to set and clear, like the state.
     WORKFLOW_FIELDS = (*EditorialModel.WORKFLOW_FIELDS, "ready_for_edit_at")
-    # The editor signs off the whole booking: its claims, its label, where and when it runs.
-    copy_fields = (
+    # The booking, in the groups the desk's form shows it in.
+    CLAIM_FIELDS = (
         "sponsor",
         "shown_for",
         "paid_by",
@@ -195,22 +209,19 @@ class Placement(EditorialModel):
         "event_date",
         "event_place",
         "target_url",
-        "image",
-        "image_alt",
-        "slot",
-        "channels",
-        "starts_at",
-        "ends_at",
-        "weight",
     )
+    IMAGE_FIELDS = ("image", "image_alt")
+    WHERE_AND_WHEN_FIELDS = ("slot", "channels", "starts_at", "ends_at", "weight")
+    # The editor signs off the whole booking: its claims, its label, where and when it runs.
+    copy_fields = (*CLAIM_FIELDS, *IMAGE_FIELDS, *WHERE_AND_WHEN_FIELDS)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(provenance__in=PLACEMENT_PROVENANCES),
+            provenance_allowed(
                 name="placement_provenance_allowed",
-                violation_error_message="A placement cannot have that provenance.",
+                allowed=PLACEMENT_PROVENANCES,
+                message="A placement cannot have that provenance.",
             ),
             models.CheckConstraint(
                 condition=models.Q(starts_at__lt=models.F("ends_at")),
@@ -256,12 +267,7 @@ class Placement(EditorialModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if (update_fields is None or "image" in update_fields) and (
-            self.image and not self.image._committed
-        ):
-            # Like a lead image: stored upright and without its camera's metadata.
-            self.image = image_without_metadata(self.image)
+        _new_upload_stripped(self, "image", kwargs.get("update_fields"))
         # A media store that fails (full, read-only) leaves no image behind: a form error.
         with files_removed_on_failure(self):
             super().save(*args, **kwargs)
@@ -295,18 +301,8 @@ class Placement(EditorialModel):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_live(self) -> bool:
-        """Published and within its dates (what `Placement.objects.live()` selects)."""
-        return self.is_live_at(timezone.now())
-
-    def is_live_at(self, at) -> bool:
-        return (
-            self.state == State.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= at
-            and self.starts_at <= at < self.ends_at
-        )
+    def is_live_at(self, at: datetime) -> bool:
+        return placement_live_at(self, at)
 
     @property
     def label(self) -> str:

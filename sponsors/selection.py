@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from finextra.cache import CacheGeneration, release
 
-from .models import Placement
+from .models import Placement, placement_live_at
 from .rendering import placement_html
 
 # The random source of every draw; tests replace it with a seeded `random.Random`.
@@ -39,6 +39,7 @@ class Candidate(NamedTuple):
     pk: int
     slot: str
     weight: int
+    state: str
     published_at: datetime
     starts_at: datetime
     ends_at: datetime
@@ -47,7 +48,7 @@ class Candidate(NamedTuple):
     preview_html: str
 
     def is_live_at(self, at: datetime) -> bool:
-        return self.published_at <= at and self.starts_at <= at < self.ends_at
+        return placement_live_at(self, at)
 
 
 def placements_for_page(request, channel) -> dict[str, list[Candidate]]:
@@ -91,6 +92,7 @@ def _candidates(channel) -> list[Candidate]:
                 pk=p.pk,
                 slot=p.slot,
                 weight=p.weight,
+                state=p.state,
                 published_at=p.published_at,
                 starts_at=p.starts_at,
                 ends_at=p.ends_at,

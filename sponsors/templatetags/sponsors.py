@@ -19,8 +19,9 @@ def _channel_of(page_object) -> Channel | None:
 
 @register.simple_tag(takes_context=True)
 def placement(context, slot, page_object=None):
-    """A sponsored slot (docs/design.md names them), filled with one placement drawn by weight among
-    those eligible for this page. An empty slot renders nothing at all, not even a wrapper."""
+    """A sponsored slot (docs/design.md, "Layout and import direction", names them), filled with
+    one placement drawn by weight among those eligible for this page. An empty slot renders
+    nothing at all, not even a wrapper."""
     if slot not in Slot.values:
         raise template.TemplateSyntaxError(f"Unknown placement slot {slot!r}.")
     request = context.get("request")

@@ -26,7 +26,7 @@ EDITORIAL_NOTE = (
     "This content has been selected, created and edited by the Finextra editorial team based "
     "upon its relevance and interest to our community."
 )
-QUERY_BUDGET = 6
+QUERY_BUDGET = 6  # docs/design.md, "The query budget"
 
 
 class _PageText(HTMLParser):
@@ -102,7 +102,7 @@ def seeded(db, monkeypatch):
     return Article.objects.get(slug=SEED_SLUG)
 
 
-# The seed page, top to bottom.
+# The seed page, top to bottom (docs/design.md, "The article page, top to bottom").
 
 
 def test_the_seed_file_is_laid_out_as_the_page_test_expects():

@@ -217,7 +217,9 @@ def test_a_too_long_query_is_refused_with_a_message_and_kept(client, live):
     html = results_html(client, query)
 
     assert len(query) > QUERY_MAX_LENGTH
-    assert "Searches are up to 200 characters long." in html
+    assert f"Searches are up to {QUERY_MAX_LENGTH} characters long." in html
+    # Both search boxes, the header's and the page's, stop the reader there first.
+    assert html.count(f'maxlength="{QUERY_MAX_LENGTH}"') == 2
     assert 'aria-invalid="true"' in html
     assert f'value="{query}"' in html
     assert "Long query target" not in html

@@ -10,7 +10,8 @@ from finextra.models import TransitionLog
 from finextra.services import history_for, transition
 from finextra.workflow import State, TransitionRefused
 
-# Who may make each move of the article table (docs/design.md): everyone else is refused.
+# Who may make each move of the article table (docs/design.md, "The editorial workflow"):
+# everyone else is refused.
 ALLOWED = {
     "mark_edited": {roles.EDITOR},
     "send_back": {roles.EDITOR},

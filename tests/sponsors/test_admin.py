@@ -497,3 +497,24 @@ def test_the_sponsor_list_counts_only_live_placements(make_user, make_placement,
     html = response.content.decode()
     row = html[html.index("Northwind Cloud") :]
     assert '<td class="field-live_placements">2</td>' in row[: row.index("</tr>")]
+
+
+def test_addresses_typed_without_a_scheme_get_https(make_user, sponsor):
+    commercial = signed_in(make_user("sales", roles.COMMERCIAL))
+    sponsor_add = reverse("admin:sponsors_sponsor_add")
+    token = csrf_token(commercial, sponsor_add)
+    commercial.post(
+        sponsor_add,
+        {
+            "name": "Contoso Bank",
+            "slug": "contoso-bank",
+            "website": "contoso.example",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    token = csrf_token(commercial, ADD_URL)
+    data = form_data(sponsor, target_url="example.com/study/")
+    commercial.post(ADD_URL, {**data, "csrfmiddlewaretoken": token})
+
+    assert Sponsor.objects.get(slug="contoso-bank").website == "https://contoso.example"
+    assert Placement.objects.get().target_url == "https://example.com/study/"

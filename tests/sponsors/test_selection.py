@@ -144,3 +144,34 @@ def test_each_slot_on_a_page_gets_at_most_one_placement(client, live_article, ma
     assert html.count("<aside") == 2
     assert html.count("placement-slot-article_inline") == 1
     assert html.count("placement-slot-article_foot") == 1
+
+
+def test_live_is_live_at_and_the_cached_candidates_agree_over_states_and_dates(
+    make_placement, channel, editor, publisher
+):
+    """A placement's live rule is the queryset's; `is_live_at` and the candidates a page's slots
+    keep for a minute (each checked at the moment of the page) say the same at every moment."""
+    start = timezone.now().replace(microsecond=0) + timedelta(minutes=5)
+    moments = [start + timedelta(seconds=s) for s in (-10, 0, 10, 30, 50)]
+    dated = [
+        (moments[0], moments[2]),  # ends within the minute
+        (moments[2], moments[4]),  # starts and ends within it
+        (moments[3], moments[3] + timedelta(days=1)),  # starts within it
+        (moments[0] - timedelta(days=1), moments[1]),  # ended as the minute began
+    ]
+    for starts_at, ends_at in dated:
+        make_placement(starts_at=starts_at, ends_at=ends_at)
+        scheduled = make_placement(starts_at=starts_at, ends_at=ends_at, live=False)
+        transition(obj=scheduled, move="mark_edited", user=editor)
+        transition(obj=scheduled, move="publish", user=publisher, at=moments[3])
+        make_placement(starts_at=starts_at, ends_at=ends_at, live=False)  # a draft
+    placements = list(Placement.objects.all())
+
+    with time_machine.travel(moments[1], tick=False):
+        selection._candidates(channel)  # the minute's candidates, cached
+    for at in moments[1:]:
+        with time_machine.travel(at, tick=False):
+            in_query = {p.pk for p in Placement.objects.live(at=at)}
+            assert in_query == {p.pk for p in placements if p.is_live_at(at)}, at
+            assert {c.pk for c in selection._candidates(channel)} == in_query, at
+    assert {p.pk for p in Placement.objects.live(at=moments[3])}, "the grid has live moments"
