@@ -53,60 +53,61 @@ class HomeView(ListingView):
     template_name = "articles/home.html"
 
 
-class ChannelView(ListingView):
-    template_name = "articles/channel.html"
+class SubjectListingView(ListingView):
+    """The channel, tag and author pages, one pattern: the subject the URL's slug names (in
+    the template as `channel`, `tag` or `author`, from `articles/<model>.html`), its live
+    articles (`ids`, using `self.subject`) and its surrogate keys."""
 
-    def ids(self):
-        slug = self.kwargs["slug"]
-        self.channel = channel_cached(self.request, slug=slug) or get_object_or_404(
-            Channel, slug=slug
-        )
-        return article_ids(Article.objects.live().filter(channel=self.channel))
+    model: type[Channel | Tag | Author]
+    # Set where a subject without live articles is a 404: its name (and an author's bio) may
+    # belong to an embargoed story.
+    unlisted_message = ""
 
-    def listing_keys(self):
-        return (f"channel-{self.channel.pk}", f"list-channel-{self.channel.pk}")
+    def get_template_names(self):
+        return [f"articles/{self.model._meta.model_name}.html"]
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "channel": self.channel}
-
-
-class TagView(ListingView):
-    template_name = "articles/tag.html"
-    counted = True
-
-    def ids(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return entry_ids(tag=self.tag)
+    def subject_for(self, slug: str):
+        return get_object_or_404(self.model, slug=slug)
 
     def listing_keys(self):
-        return (f"tag-{self.tag.pk}", f"list-tag-{self.tag.pk}")
+        name, pk = self.model._meta.model_name, self.subject.pk
+        return (f"{name}-{pk}", f"list-{name}-{pk}")
 
     def get_context_data(self, **kwargs):
+        self.subject = self.subject_for(self.kwargs["slug"])
         context = super().get_context_data(**kwargs)
-        # A tag no live article carries is a 404 (a draft's tag may name an embargoed story).
-        if not context["page_obj"].total:
-            raise Http404("No live article carries this tag.")
-        return {**context, "tag": self.tag}
+        if self.unlisted_message and not context["page_obj"].total:
+            raise Http404(self.unlisted_message)
+        return {**context, self.model._meta.model_name: self.subject}
 
 
-class AuthorView(ListingView):
-    template_name = "articles/author.html"
-    counted = True
+class ChannelView(SubjectListingView):
+    model = Channel
+
+    def subject_for(self, slug):
+        # The channel list every page reads is cached: no query for the channel itself.
+        return channel_cached(self.request, slug=slug) or super().subject_for(slug)
 
     def ids(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return entry_ids(author=self.author)
+        return article_ids(Article.objects.live().filter(channel=self.subject))
 
-    def listing_keys(self):
-        return (f"author-{self.author.pk}", f"list-author-{self.author.pk}")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The tag rule: an author without live work is a 404 (their name and bio may belong to
-        # an embargoed story).
-        if not context["page_obj"].total:
-            raise Http404("No live article by this author.")
-        return {**context, "author": self.author}
+class TagView(SubjectListingView):
+    model = Tag
+    counted = True
+    unlisted_message = "No live article carries this tag."
+
+    def ids(self):
+        return entry_ids(tag=self.subject)
+
+
+class AuthorView(SubjectListingView):
+    model = Author
+    counted = True
+    unlisted_message = "No live article by this author."
+
+    def ids(self):
+        return entry_ids(author=self.subject)
 
 
 @edge_public

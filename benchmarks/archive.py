@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -516,20 +515,14 @@ def parse_args(argv=None):
 
 
 def main(argv=None) -> int:
-    from benchmarks.article_page import BenchmarkError
+    from benchmarks.article_page import benchmark_run
 
     args = parse_args(argv)
     if args.command in ("load", "inspect"):
         os.environ["BENCH_DB_NAME"] = args.db
         return (load_main if args.command == "load" else inspect_main)(args)
-    try:
+    with benchmark_run():
         return bench_main(args)
-    except BenchmarkError as error:
-        print(f"Benchmark error: {error}", file=sys.stderr)
-        return 2
-    except Exception:
-        traceback.print_exc()
-        return 2
 
 
 if __name__ == "__main__":

@@ -144,6 +144,45 @@ def drop_database(db):
         _pg_drop(db)
 
 
+@contextlib.contextmanager
+def benchmark_run(*, server_log=None):
+    """Around a benchmark's work: a `BenchmarkError` or a crash (the page or the set-up broke:
+    not a verdict on speed) ends the run with exit status 2 and the reason. `server_log`, the
+    file the servers wrote to, is shown at the end either way."""
+    try:
+        yield
+    except BenchmarkError as error:
+        print(f"Benchmark error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except Exception:
+        traceback.print_exc()
+        print("Benchmark error: see the traceback above.", file=sys.stderr)
+        raise SystemExit(2) from None
+    finally:
+        if server_log is not None:
+            server_log.seek(0)
+            if said := server_log.read().strip():
+                print(f"gunicorn said:\n{said}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def scratch_database(*, keep: bool = False):
+    """The benchmark's own database (BENCH_DB_NAME, on the server DATABASE_URL names), created
+    empty and migrated; dropped afterwards unless `keep`."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    db = settings.DATABASES["default"]
+    where = create_database(db)
+    try:
+        print(f"Database: {where}; migrating...", flush=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        yield where
+    finally:
+        if not keep:
+            drop_database(db)
+
+
 def build_content():
     from django.core.management import call_command
 
@@ -566,20 +605,8 @@ def main(argv=None) -> int:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        try:
-            measured = measure(args, wrk, db, log)
-        except BenchmarkError as error:
-            print(f"Benchmark error: {error}", file=sys.stderr)
-            return 2
-        except Exception:  # the page or the setup broke: not a verdict on speed
-            traceback.print_exc()
-            print("Benchmark error: see the traceback above.", file=sys.stderr)
-            return 2
-        finally:
-            log.seek(0)
-            if server_log := log.read().strip():
-                print(f"gunicorn said:\n{server_log}", file=sys.stderr)
+    with tempfile.TemporaryFile(mode="w+") as log, benchmark_run(server_log=log):
+        measured = measure(args, wrk, db, log)
     urls, runs = measured["urls"], measured["runs"]
     queries, cold_queries = measured["queries"], measured["cold_queries"]
 

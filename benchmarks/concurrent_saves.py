@@ -26,10 +26,7 @@ import os
 import sys
 import tempfile
 import threading
-import traceback
-import urllib.parse
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +38,7 @@ os.environ.setdefault("BENCH_DB_NAME", "bench_concurrent_saves")
 from benchmarks.article_page import (  # noqa: E402  (sets the settings module and demo password)
     HOST,
     BenchmarkError,
+    benchmark_run,
     build_content,
     create_database,
     drop_database,
@@ -50,45 +48,21 @@ from benchmarks.article_page import (  # noqa: E402  (sets the settings module a
     wait_for_server,
 )
 from tests.browser_forms import change_form, form_by_id  # noqa: E402
+from tests.http_browser import Browser  # noqa: E402
 
 STALE = "Someone else saved this"
 SAVED = "was changed successfully"
 
 
-class Browser:
-    """One person's browser: cookies kept, forms posted with the page's CSRF token."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, data: dict | None = None):
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read().decode("utf-8", errors="replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, response.getheader("Location", ""), content
-        finally:
-            conn.close()
-
-    def sign_in(self, username: str, password: str):
-        status, _, page = self.request("GET", "/admin/login/")
-        if status != 200:
-            raise BenchmarkError(f"The sign-in page answered {status}.")
-        fields = form_by_id(page, "login-form")
-        fields.update(username=[username], password=[password], next=["/admin/"])
-        status, location, _ = self.request("POST", "/admin/login/", fields)
-        if status != 302 or "login" in location:
-            raise BenchmarkError(f"{username} could not sign in ({status} → {location}).")
+def sign_in(browser: Browser, username: str, password: str) -> None:
+    page = browser.get("/admin/login/")
+    if page.status != 200:
+        raise BenchmarkError(f"The sign-in page answered {page.status}.")
+    fields = form_by_id(page.text, "login-form")
+    fields.update(username=[username], password=[password], next=["/admin/"])
+    answer = browser.post("/admin/login/", fields)
+    if answer.status != 302 or "login" in answer.location:
+        raise BenchmarkError(f"{username} could not sign in ({answer.status} → {answer.location}).")
 
 
 @dataclass
@@ -121,11 +95,11 @@ def one_try(n: int, browsers: list[Browser], article_pk: int, tally: Tally):
     path = f"/admin/articles/article/{article_pk}/change/"
     forms = []
     for who, browser in enumerate(browsers):
-        status, _, page = browser.request("GET", path)
-        if status != 200:
-            tally.failures.append(f"try {n}: editor {who + 1} opened the form: {status}")
+        page = browser.get(path)
+        if page.status != 200:
+            tally.failures.append(f"try {n}: editor {who + 1} opened the form: {page.status}")
             return
-        forms.append(change_form(page, "article"))
+        forms.append(change_form(page.text, "article"))
     edits = [
         {"headline": f"Try {n}: editor {who + 1}'s headline", "standfirst": f"Editor {who + 1}."}
         for who in range(len(browsers))
@@ -137,22 +111,23 @@ def one_try(n: int, browsers: list[Browser], article_pk: int, tally: Tally):
         data = {**forms[who], **{k: [v] for k, v in edits[who].items()}}
         barrier.wait()
         try:
-            status, location, page = browsers[who].request("POST", path, data)
+            answer = browsers[who].post(path, data)
         except (OSError, http.client.HTTPException) as error:
             outcomes[who] = ("failed", repr(error))
             return
-        if status == 302:
+        page = answer.text
+        if answer.status == 302:
             # Told success on the page the redirect leads to (the message travels with it).
-            _, _, shown = browsers[who].request("GET", location)
-            outcomes[who] = ("saved" if SAVED in shown else "302 without success", location)
+            shown = browsers[who].get(answer.location).text
+            outcomes[who] = ("saved" if SAVED in shown else "302 without success", answer.location)
         elif (
-            status == 200
+            answer.status == 200
             and STALE in page
             and edits[who]["headline"] in page.replace("&#x27;", "'")
         ):
             outcomes[who] = ("refused", "")
         else:
-            outcomes[who] = ("failed", f"{status}")
+            outcomes[who] = ("failed", f"{answer.status}")
 
     threads = [threading.Thread(target=save, args=(who,)) for who in range(len(browsers))]
     for thread in threads:
@@ -201,7 +176,7 @@ def run(args, db, log) -> Tally:
         print(f"Server: gunicorn, {args.workers} sync workers on {HOST}:{args.port}")
         browsers = [Browser(args.port) for _ in names]
         for browser, name in zip(browsers, names, strict=True):
-            browser.sign_in(name, password)
+            sign_in(browser, name, password)
         tally = Tally()
         for n in range(1, args.tries + 1):
             one_try(n, browsers, article.pk, tally)
@@ -220,19 +195,8 @@ def main(argv=None) -> int:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        try:
-            tally = run(args, db, log)
-        except BenchmarkError as error:
-            print(f"Benchmark error: {error}", file=sys.stderr)
-            return 2
-        except Exception:
-            traceback.print_exc()
-            return 2
-        finally:
-            log.seek(0)
-            if server_log := log.read().strip():
-                print(f"gunicorn said:\n{server_log}", file=sys.stderr)
+    with tempfile.TemporaryFile(mode="w+") as log, benchmark_run(server_log=log):
+        tally = run(args, db, log)
     print(
         f"Tries: {tally.tries}; one saved and one refused: {tally.one_wins}; both refused: "
         f"{tally.both_refused}; silent overwrites: {tally.silent_overwrites}; "

@@ -22,7 +22,6 @@ import signal
 import statistics
 import sys
 import time
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +34,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 from benchmarks.article_page import (  # noqa: E402
     HOST,
     BenchmarkError,
-    create_database,
-    drop_database,
+    benchmark_run,
+    scratch_database,
 )
 
 LIMIT_MS = 300.0
@@ -127,21 +126,13 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
 
     from comments.models import Comment
     from comments.queues import AWAITING_MODERATION
 
-    db = settings.DATABASES["default"]
-    created = False
-    try:
-        where = create_database(db)
-        created = True
-        print(f"Database: {where}; migrating...", flush=True)
-        call_command("migrate", interactive=False, verbosity=0)
+    with benchmark_run(), scratch_database(keep=args.keep_db):
         print(f"Adding {args.comments:,} comments and {args.ready:,} ready drafts...", flush=True)
         seconds = build(args.comments, args.ready)
         print(f"Built in {seconds:.1f} s, VACUUM ANALYZEd.", flush=True)
@@ -152,16 +143,6 @@ def main(argv=None) -> int:
         queue = time_page(client, "/admin/comments/comment/", args.runs)
         plan = AWAITING_MODERATION.items(editor).order_by()[:100].explain(analyze=True)
         waiting = Comment.objects.waiting().count()
-    except BenchmarkError as error:
-        print(f"Benchmark error: {error}", file=sys.stderr)
-        return 2
-    except Exception:
-        traceback.print_exc()
-        print("Benchmark error: see the traceback above.", file=sys.stderr)
-        return 2
-    finally:
-        if created and not args.keep_db:
-            drop_database(db)
 
     print(f"\n{args.runs} timed requests each after one warm-up, {os.cpu_count()} CPU(s):")
     print(f"  {'page':<34} {'median ms':>10} {'max ms':>8} {'queries':>8}")

@@ -41,17 +41,17 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser_forms import form_by_action, forms_on  # noqa: E402  (a page's forms, as a browser posts them)
+from tests.http_browser import Browser  # noqa: E402
+from tests.production_env import production_env  # noqa: E402
 
 PYTHON = sys.executable
 PG_PORT = int(os.environ.get("DRILL_PG_PORT", "55432"))
@@ -74,68 +74,14 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-# HTTP: a small cookie-keeping client on http.client (nothing to install).
+# HTTP: the tests' cookie-keeping client (tests/http_browser.py, nothing to install).
 
 
-class Session:
-    def __init__(self, forwarded_for: str | None = None):
-        self.cookies: dict[str, str] = {}
-        self.forwarded_for = forwarded_for
-
-    def request(self, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT):
-        headers = dict(headers or {})
-        headers["Host"] = f"127.0.0.1:{APP_PORT}"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if self.forwarded_for:
-            headers["X-Forwarded-For"] = self.forwarded_for
-        connection = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=timeout)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-            for value in response.headers.get_all("Set-Cookie") or []:
-                cookie = SimpleCookie()
-                cookie.load(value)
-                for name, morsel in cookie.items():
-                    self.cookies[name] = morsel.value
-            return response.status, dict(response.headers), content.decode("utf-8", "replace")
-        finally:
-            connection.close()
-
-    def get(self, path, **kwargs):
-        return self.request("GET", path, **kwargs)
-
-    def post_form(self, path, fields, referer=None):
-        body = urllib.parse.urlencode(fields, doseq=True)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": referer or f"http://127.0.0.1:{APP_PORT}{path}",
-        }
-        return self.request("POST", path, body=body, headers=headers)
-
-    def post_multipart(self, path, fields, files):
-        boundary = uuid.uuid4().hex
-        parts = []
-        for name, values in fields.items():
-            for value in values if isinstance(values, list) else [values]:
-                parts.append(
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                    f"{value}\r\n".encode()
-                )
-        for name, (filename, content, content_type) in files.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-                + content
-                + b"\r\n"
-            )
-        parts.append(f"--{boundary}--\r\n".encode())
-        headers = {
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Referer": f"http://127.0.0.1:{APP_PORT}{path}",
-        }
-        return self.request("POST", path, body=b"".join(parts), headers=headers)
+def browser(forwarded_for: str | None = None) -> Browser:
+    """A reader's or the writer's browser against the drill's app server; a commenting reader
+    comes from an address of their own (the app trusts the loopback proxy's X-Forwarded-For)."""
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return Browser(APP_PORT, headers=headers, timeout=REQUEST_TIMEOUT)
 
 
 def form_fields(page: str, action: str) -> dict[str, list[str]]:
@@ -145,17 +91,17 @@ def form_fields(page: str, action: str) -> dict[str, list[str]]:
         raise DrillError(str(error)) from None
 
 
-def sign_in(session: Session, path: str, username: str) -> int | str:
+def sign_in(session: Browser, path: str, username: str) -> int | str:
     """Sign in through the form: 302 when signed in, else the status that stopped it."""
-    status, _, page = session.get(path)
-    if status != 200:
-        return status
-    form = next((f for f in forms_on(page) if "password" in f["fields"]), None)
+    page = session.get(path)
+    if page.status != 200:
+        return page.status
+    form = next((f for f in forms_on(page.text) if "password" in f["fields"]), None)
     if form is None:
         return "no form"
     fields = dict(form["fields"])
     fields.update(username=username, password=PASSWORD)
-    status, _, _ = session.post_form(path, fields)
+    status = session.post(path, fields).status
     if status == 302 and "sessionid" not in session.cookies:
         return "no session"
     return status
@@ -376,29 +322,29 @@ class Media:
 
 def reader_loop(drill: Drill, urls: list[tuple[str, str]], seed: int):
     rng = random.Random(seed)
-    session = Session()
+    session = browser()
     while drill.running:
         kind, path = rng.choice(urls)
-        drill.timed(kind, lambda path=path: session.get(path)[0])
+        drill.timed(kind, lambda path=path: session.get(path).status)
         time.sleep(0.05)
 
 
 def sign_in_loop(drill: Drill):
     while drill.running:
-        drill.timed("sign-in", lambda: sign_in(Session(), "/accounts/login/", "reader"))
+        drill.timed("sign-in", lambda: sign_in(browser(), "/accounts/login/", "reader"))
         time.sleep(1.0)
 
 
-def comment_accounts(article_path: str, post_path: str) -> list[tuple[Session, dict]]:
+def comment_accounts(article_path: str, post_path: str) -> list[tuple[Browser, dict]]:
     """The commenting readers, signed in with the article's form open, before the drill: each
     behind its own (forwarded) address, so the per-address limit is never the one reached."""
 
     def prepare(n: int):
-        session = Session(forwarded_for=f"198.51.100.{n + 10}")
+        session = browser(forwarded_for=f"198.51.100.{n + 10}")
         if sign_in(session, "/accounts/login/", f"drill{n:02d}") != 302:
             raise DrillError(f"drill{n:02d} could not sign in before the drill")
-        _, _, page = session.get(post_path)  # the compose page: the article page is cached
-        return session, form_fields(page, post_path)
+        page = session.get(post_path)  # the compose page: the article page is cached
+        return session, form_fields(page.text, post_path)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(prepare, range(COMMENT_ACCOUNTS)))
@@ -415,9 +361,13 @@ def comment_loop(drill: Drill, accounts, article_path: str, post_path: str):
         body = {**fields, "body": f"Drill comment {token}."}
         status = drill.timed(
             "comment",
-            lambda session=session, body=body: session.post_form(
-                post_path, body, referer=article_path
-            )[0],
+            lambda session=session, body=body: (
+                session.post(
+                    post_path,
+                    body,
+                    headers={"Referer": f"http://127.0.0.1:{APP_PORT}{article_path}"},
+                ).status
+            ),
         )
         with drill.lock:
             drill.comments[token] = status
@@ -433,13 +383,13 @@ def noise_png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def upload_lead_image(drill: Drill, editor: Session, image: bytes, headline: str, channel_pk):
+def upload_lead_image(drill: Drill, editor: Browser, image: bytes, headline: str, channel_pk):
     """Add an article with a lead image through the admin, as the desk does; the answer."""
     path = "/admin/articles/article/add/"
-    status, _, page = editor.get(path)
-    if status != 200:
-        return status, ""
-    fields = form_fields(page, "")
+    page = editor.get(path)
+    if page.status != 200:
+        return page.status, ""
+    fields = form_fields(page.text, "")
     fields.update(
         headline=headline,
         slug=f"drill-{uuid.uuid4().hex[:8]}",
@@ -452,25 +402,16 @@ def upload_lead_image(drill: Drill, editor: Session, image: bytes, headline: str
     fields["channel"] = str(channel_pk)
     fields = {k: v for k, v in fields.items() if k not in ("_addanother", "_continue")}
     started = time.monotonic()
-    status, _, page = editor.post_multipart(
-        path, fields, {"lead_image": ("noise.png", image, "image/png")}
-    )
-    drill.record("upload", started, status)
-    return status, page
+    answer = editor.post_multipart(path, fields, {"lead_image": ("noise.png", image, "image/png")})
+    drill.record("upload", started, answer.status)
+    return answer.status, answer.text
 
 
 # The drill.
 
 
 def django_env(work: Path) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SITE_", "MEDIA_", "EMAIL_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="finextra.settings",
-        DJANGO_DEBUG="0",
+    return production_env(
         DJANGO_HTTPS="0",
         DJANGO_SECRET_KEY="drill-only-" + "s" * 40,
         ALLOWED_HOSTS="127.0.0.1",
@@ -486,7 +427,6 @@ def django_env(work: Path) -> dict:
         LOG_LEVEL="CRITICAL",
         PYTHONPATH=str(ROOT),
     )
-    return env
 
 
 SETUP = """
@@ -564,7 +504,7 @@ def main() -> int:
                  "--workers", str(WORKERS), "--timeout", "30", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        wait_for(lambda: Session().get("/healthz", timeout=2)[0] == 200, "gunicorn", 60)
+        wait_for(lambda: browser().get("/healthz", timeout=2).status == 200, "gunicorn", 60)
 
         pages = [
             ("page", "/"),
@@ -573,7 +513,7 @@ def main() -> int:
             ("page", "/search/?q=payments"),
             ("static", "/static/css/site.css"),
         ]
-        editor = Session()
+        editor = browser()
         if sign_in(editor, "/admin/login/", "writer") != 302:
             raise DrillError("the writer could not sign in to the admin")
         post_path = f"/comments/post/{known['article_pk']}/"

@@ -23,7 +23,6 @@ import signal
 import statistics
 import sys
 import time
-import traceback
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,8 +38,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 from benchmarks.article_page import (  # noqa: E402
     HOST,
     BenchmarkError,
-    create_database,
-    drop_database,
+    benchmark_run,
+    scratch_database,
 )
 
 LIMIT_MS = 1000.0
@@ -244,19 +243,11 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
 
     from articles.search import SEARCH_INDEX_NAME
 
-    db = settings.DATABASES["default"]
-    created = False
-    try:
-        where = create_database(db)
-        created = True
-        print(f"Database: {where}; migrating...", flush=True)
-        call_command("migrate", interactive=False, verbosity=0)
+    with benchmark_run(), scratch_database(keep=args.keep_db):
         print(f"Creating {args.articles:,} live articles...", flush=True)
         seconds = build_articles(args.articles, args.batch_size)
         print(
@@ -279,16 +270,6 @@ def main(argv=None) -> int:
             for label, query in QUERIES
         ]
         plan = explain(RARE_WORD)
-    except BenchmarkError as error:
-        print(f"Benchmark error: {error}", file=sys.stderr)
-        return 2
-    except Exception:
-        traceback.print_exc()
-        print("Benchmark error: see the traceback above.", file=sys.stderr)
-        return 2
-    finally:
-        if created and not args.keep_db:
-            drop_database(db)
 
     print(
         f"  {'query':<18} {'q':<24} {'results':>8} {'runs':>5} {'median ms':>10} {'p95 ms':>8}"

@@ -150,6 +150,29 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+def _bulk_action(service, done: str, *, description: str, permission="moderate", **arguments):
+    """A list action that sends each selected comment through `service` (the rules' one path,
+    called as `service(comment=..., user=..., **arguments)`): one message for those changed,
+    one for each refused."""
+
+    @admin.action(description=description, permissions=[permission])
+    def action(model_admin, request, queryset):
+        changed, refused = 0, []
+        for comment in queryset.select_related("article", "parent__author"):
+            try:
+                service(comment=comment, user=request.user, **arguments)
+            except (TransitionRefused, CommentRefused) as refusal:
+                refused.append(f"#{comment.pk}: {refusal}")
+            else:
+                changed += 1
+        if changed:
+            model_admin.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
+        for line in refused:
+            model_admin.message_user(request, line, messages.ERROR)
+
+    return action
+
+
 @admin.register(Comment)
 class CommentAdmin(EditorialAdmin):
     review_permission = MODERATE
@@ -171,27 +194,8 @@ class CommentAdmin(EditorialAdmin):
     ordering = ("-open_reports", "-created_at", "-id")
     list_per_page = 50
     actions = ["publish", "remove", "take_back", "dismiss_reports", "pick", "unpick"]
-    fieldsets = (
-        (None, {"fields": ("body",)}),
-        (
-            "About this comment",
-            {
-                "fields": (
-                    "article_link",
-                    "commenter",
-                    "history",
-                    "guest_email",
-                    "in_reply_to",
-                    "created_at",
-                    "edited_at",
-                    "removed_at",
-                    "open_reports",
-                    "editors_pick",
-                    "notify_replies",
-                )
-            },
-        ),
-    )
+    # The facts about a comment, shown beside its text and never typed over: the workflow's
+    # moves and the list's actions change those that change.
     readonly_fields = (
         "article_link",
         "commenter",
@@ -204,6 +208,10 @@ class CommentAdmin(EditorialAdmin):
         "open_reports",
         "editors_pick",
         "notify_replies",
+    )
+    fieldsets = (
+        (None, {"fields": ("body",)}),
+        ("About this comment", {"fields": readonly_fields}),
     )
     inlines = [ReportInline]
 
@@ -345,71 +353,30 @@ class CommentAdmin(EditorialAdmin):
         return format_html('<a href="{}">comment #{}</a>', url, obj.parent_id)
 
     # Bulk actions, each through the service that applies the rules.
-
-    def _each(self, request, queryset, act, done: str):
-        changed, refused = 0, []
-        for comment in queryset.select_related("article", "parent__author"):
-            try:
-                act(comment)
-            except (TransitionRefused, CommentRefused) as refusal:
-                refused.append(f"#{comment.pk}: {refusal}")
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, f"{changed} comment(s) {done}.", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
-
-    @admin.action(description="Publish selected comments", permissions=["moderate"])
-    def publish(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: comment_publish(comment=c, user=request.user),
-            "published",
-        )
-
-    @admin.action(description="Remove selected comments", permissions=["moderate"])
-    def remove(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: comment_remove(comment=c, user=request.user),
-            "removed",
-        )
-
-    @admin.action(description="Take back for review", permissions=["moderate"])
-    def take_back(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: comment_moderate(comment=c, move="unpublish", user=request.user),
-            "taken back for review",
-        )
-
-    @admin.action(description="Dismiss reports (keep as they are)", permissions=["moderate"])
-    def dismiss_reports(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: comment_dismiss_reports(comment=c, user=request.user),
-            "cleared of reports",
-        )
-
-    @admin.action(description="Pin as Editor’s pick", permissions=["pick"])
-    def pick(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: comment_set_pick(comment=c, user=request.user, pick=True),
-            "pinned as Editor’s pick",
-        )
-
-    @admin.action(description="Unpin Editor’s pick", permissions=["pick"])
-    def unpick(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: comment_set_pick(comment=c, user=request.user, pick=False),
-            "unpinned",
-        )
+    publish = _bulk_action(comment_publish, "published", description="Publish selected comments")
+    remove = _bulk_action(comment_remove, "removed", description="Remove selected comments")
+    take_back = _bulk_action(
+        comment_moderate,
+        "taken back for review",
+        description="Take back for review",
+        move="unpublish",
+    )
+    dismiss_reports = _bulk_action(
+        comment_dismiss_reports,
+        "cleared of reports",
+        description="Dismiss reports (keep as they are)",
+    )
+    pick = _bulk_action(
+        comment_set_pick,
+        "pinned as Editor’s pick",
+        description="Pin as Editor’s pick",
+        permission="pick",
+        pick=True,
+    )
+    unpick = _bulk_action(
+        comment_set_pick,
+        "unpinned",
+        description="Unpin Editor’s pick",
+        permission="pick",
+        pick=False,
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .abuse import form_stamp, stamp_problem
 from .models import BODY_MAX_LENGTH, Report
 from .rendering import normalise_newlines
 
@@ -44,7 +45,16 @@ class Honeypot(forms.CharField):
         )
 
 
+def stamp_scope(article) -> str:
+    """What a comment form's signed timestamp is for: the article it was opened on."""
+    return f"article-{article.pk}"
+
+
 class CommentForm(forms.Form):
+    """A comment or a reply on `article`, by a guest or a signed-in reader. An unbound form
+    carries a signed timestamp (`abuse.form_stamp`) and, for a reply, the parent's id; a bound
+    one refuses a timestamp that is forged, for another article, too fast or too old."""
+
     body = BodyField(label="Your comment")
     name = forms.CharField(label="Your name", max_length=80, required=False)
     email = forms.EmailField(label="Your email", required=False)
@@ -53,8 +63,14 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, guest: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, article, guest: bool, parent=None, **kwargs):
+        if data is None:
+            kwargs["initial"] = {
+                "stamp": form_stamp(stamp_scope(article)),
+                "parent": parent.pk if parent is not None else None,
+            }
+        super().__init__(data, **kwargs)
+        self.article = article
         self.guest = guest
         self.fields["body"].help_text = format_html(
             "Plain text, up to 4,000 characters. Links become clickable. Please keep to our "
@@ -80,6 +96,14 @@ class CommentForm(forms.Form):
                 code="honeypot",
             )
         return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            problem = stamp_problem(cleaned.get("stamp", ""), stamp_scope(self.article))
+            if problem:
+                raise forms.ValidationError(problem, code="stamp")
+        return cleaned
 
 
 class CommentEditForm(forms.Form):

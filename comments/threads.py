@@ -25,11 +25,6 @@ class Node:
     pending: bool = False
     # The node whose `children` hold this one.
     holder: "Node | None" = None
-    # What the viewer may do with it (set for the page being shown).
-    can_reply: bool = False
-    can_edit: bool = False
-    can_delete: bool = False
-    can_report: bool = False
 
 
 @dataclass

@@ -13,8 +13,8 @@ from articles.models import Article
 from finextra.net import client_ip
 from finextra.templatetags.links import link_url
 
-from .abuse import posting_rate_limited, stamp_problem
-from .forms import CommentEditForm, ReportForm
+from .abuse import posting_rate_limited
+from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
 from .services import (
     SIGN_IN_TO_COMMENT,
@@ -28,7 +28,6 @@ from .services import (
     ip_hash,
     posting_refusal,
 )
-from .templatetags.comments import comment_form, stamp_scope
 from .threads import page_url_for
 
 RATE_MESSAGE = (
@@ -52,12 +51,16 @@ def post(request, article_pk):
     """The compose page: GET shows the comment form (`?reply=<id>`: the reply form), POST posts,
     then redirects (post/redirect/get) to the comment, or back here with a notice that it awaits
     moderation. A refused post shows the form again, text kept. Never cached: the form carries
-    the reader's CSRF token and a signed timestamp, which the article page does not."""
+    the reader's CSRF token and a signed timestamp, which the article page does not.
+
+    The request's facts (who posts, from which address) are read here, once, and passed down.
+    """
     article = get_object_or_404(Article.objects.live(), pk=article_pk)
     signed_in = request.user.is_authenticated
+    author = request.user if signed_in else None
     if request.method != "POST":
         return _compose(request, article, signed_in=signed_in)
-    form = comment_form(article, guest=not signed_in, data=request.POST)
+    form = CommentForm(request.POST, article=article, guest=not signed_in)
     parent = None
     if form.is_valid():
         parent_pk = form.cleaned_data.get("parent")
@@ -69,15 +72,11 @@ def post(request, article_pk):
                     "The comment you replied to is not shown on this article, so your reply "
                     "was not posted.",
                 )
-    if form.is_valid():
-        problem = stamp_problem(form.cleaned_data["stamp"], stamp_scope(article))
-        if problem:
-            form.add_error(None, problem)
     if not form.is_valid():
         return _refused(request, article=article, form=form, parent=parent)
 
-    address_hash = ip_hash(client_ip(request))
-    if posting_rate_limited(user_id=request.user.pk if signed_in else None, ip_hash=address_hash):
+    address = client_ip(request)
+    if posting_rate_limited(user_id=author.pk if author else None, ip_hash=ip_hash(address)):
         form.add_error(None, RATE_MESSAGE)
         return _refused(request, article=article, form=form, parent=parent, status=429)
 
@@ -86,11 +85,11 @@ def post(request, article_pk):
         comment = comment_post(
             article=article,
             body=data["body"],
-            author=request.user if signed_in else None,
+            author=author,
             guest_name=data.get("name", ""),
             guest_email=data.get("email", ""),
             parent=parent,
-            ip=client_ip(request),
+            ip=address,
             notify_replies=data.get("notify_replies", False),
         )
     except CommentRefused as refusal:
@@ -133,7 +132,7 @@ def _compose(request, article, *, signed_in: bool):
         "sent": sent,
         "form": None
         if refusal or sent
-        else comment_form(article, guest=not signed_in, parent=parent),
+        else CommentForm(article=article, guest=not signed_in, parent=parent),
         "post_url": reverse("comments:post", kwargs={"article_pk": article.pk}),
         "login_url": link_url(settings.LOGIN_URL) + back,
         "signup_url": link_url("comments:signup") + back,

@@ -3,7 +3,7 @@
 Each app registers its queues in its `AppConfig.ready()` (as it registers its editorial models
 with `finextra.workflow`), so this module names no app. The admin's front page shows each
 signed-in person the queues that wait for them, with a capped count and a link to the list
-filtered to the queue (`?queue=<key>`, read by `finextra.admin.QueueFilter`).
+filtered to the queue (`?queue=<key>`, read by `finextra.admin.lists.QueueFilter`).
 """
 
 from collections.abc import Callable

@@ -6,8 +6,6 @@ from django.utils.html import format_html
 from articles.models import Article
 from finextra.templatetags.links import link_url
 
-from ..abuse import form_stamp
-from ..forms import CommentForm
 from ..services import SIGN_IN_TO_COMMENT, posting_refusal
 from ..thread_html import ThreadRenderer
 from ..threads import load_page, parse_key
@@ -34,17 +32,6 @@ def comment_link(article):
     return {"article": article, "shown": article.comment_mode != Article.CommentMode.HIDDEN}
 
 
-def stamp_scope(article) -> str:
-    return f"article-{article.pk}"
-
-
-def comment_form(article, *, guest: bool, parent=None, data=None, auto_id="id_%s"):
-    initial = {"stamp": form_stamp(stamp_scope(article))}
-    if parent is not None:
-        initial["parent"] = parent.pk
-    return CommentForm(data, guest=guest, initial=initial, auto_id=auto_id)
-
-
 @register.inclusion_tag("comments/comment_section.html", takes_context=True)
 def comment_section(context, article):
     """Item 9: "Comments: (N)", the thread or the empty state, and a link to the compose page
@@ -55,50 +42,34 @@ def comment_section(context, article):
     Two queries for the thread however long it is (none for an anonymous reader when there
     are no comments at all); the count is the article's own `comment_count`.
     """
+    if article.comment_mode == Article.CommentMode.HIDDEN:
+        return {"shown": False}
     request = context.get("request")
-    shown = article.comment_mode != Article.CommentMode.HIDDEN
-    result = {"article": article, "shown": shown, "request": request}
-    if not shown:
-        return result
     user = getattr(request, "user", None)
-    signed_in = bool(user is not None and user.is_authenticated)
+    viewer = user if user is not None and user.is_authenticated else None
     query = request.GET if request is not None else {}
-    after = query.get("after") if parse_key(query.get("after")) else None
-    before = None if after else (query.get("before") if parse_key(query.get("before")) else None)
+    after, before = query.get("after"), query.get("before")
+    if parse_key(after):
+        before = None  # one direction at a time: a valid "later" wins
     page = None
-    if article.comment_count or signed_in:
-        page = load_page(article=article, viewer=user, after=after, before=before)
-    refusal = posting_refusal(article, signed_in=signed_in)
+    if article.comment_count or viewer is not None:
+        page = load_page(article=article, viewer=viewer, after=after, before=before)
+    refusal = posting_refusal(article, signed_in=viewer is not None)
     compose_url = reverse("comments:post", kwargs={"article_pk": article.pk})
     back_here = f"?next={article.get_absolute_url()}%23comments"
-    thread_html = ""
-    if page is not None and page.nodes:
-        _set_permissions(page, user=user if signed_in else None, refusal=refusal)
-        thread_html = ThreadRenderer(compose_url=compose_url).render(page.nodes)
-    result.update(
-        page=page,
-        nodes=page.nodes if page is not None else [],
-        thread_html=thread_html,
-        closed=article.comment_mode == Article.CommentMode.CLOSED,
-        refusal=refusal,
-        needs_sign_in=refusal == SIGN_IN_TO_COMMENT,
-        compose_url=compose_url,
-        login_url=link_url(settings.LOGIN_URL) + back_here,
-        signup_url=link_url("comments:signup") + back_here,
-    )
-    return result
-
-
-def _set_permissions(page, *, user, refusal: str) -> None:
-    """What the viewer may do with each comment shown: no query, all from the loaded rows."""
-    for node in page.by_id.values():
-        comment = node.comment
-        own = user is not None and comment.author_id == user.pk
-        shown = not node.tombstone and not node.pending
-        node.can_reply = shown and not refusal
-        node.can_edit = own and comment.editable_by(user)
-        node.can_delete = own and not node.tombstone
-        node.can_report = shown and not own
+    thread = ThreadRenderer(compose_url=compose_url, viewer=viewer, refusal=refusal)
+    return {
+        "article": article,
+        "shown": True,
+        "page": page,
+        "thread_html": thread.render(page.nodes) if page is not None else "",
+        "closed": article.comment_mode == Article.CommentMode.CLOSED,
+        "refusal": refusal,
+        "needs_sign_in": refusal == SIGN_IN_TO_COMMENT,
+        "compose_url": compose_url,
+        "login_url": link_url(settings.LOGIN_URL) + back_here,
+        "signup_url": link_url("comments:signup") + back_here,
+    }
 
 
 @register.filter

@@ -9,14 +9,12 @@ makes anything missing a failure.
 
 import contextlib
 import fcntl
-import http.client
 import io
 import os
 import re
 import shutil
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -30,6 +28,7 @@ from comments.models import Comment
 from deploy.stack import LocalStack, missing_programs
 from finextra.services import transition
 from sponsors.models import PlacementDay, Slot, Sponsor
+from tests import http_browser
 from tests.accounts import PASSWORD
 from tests.comments.conftest import form_fields, forms_on
 from tests.factories import PlacementFactory, SponsorFactory, publish
@@ -109,78 +108,23 @@ def stack(transactional_db, tmp_path):
             print((tmp_path / "servers.log").read_text()[-4000:])
 
 
-class Browser:
-    """Cookies and forms the way a browser keeps them, against any of the stack's ports."""
+class Browser(http_browser.Browser):
+    """A reader's or an editor's browser against any of the stack's ports, reading forms and
+    signing in as a person does."""
 
     def __init__(self):
-        self.cookies: dict[str, str] = {}
-
-    def request(self, port, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-        sent = {"User-Agent": BROWSER, **(headers or {})}
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        try:
-            conn.request(method, path, body=body, headers=sent)
-            response = conn.getresponse()
-            content = response.read()
-        finally:
-            conn.close()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                cookie_value = rest.split(";", 1)[0]
-                if cookie_value in ('""', "") or "Max-Age=0" in value:
-                    self.cookies.pop(key, None)
-                else:
-                    self.cookies[key] = cookie_value
-        response.text = content.decode("utf-8", "replace")
-        response.content = content
-        return response
-
-    def get(self, port, path, **headers):
-        return self.request(port, "GET", path, headers=headers)
-
-    def post(self, port, path, fields):
-        body = "&".join(f"{_quote(k)}={_quote(str(v))}" for k, v in fields.items() if v is not None)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        return self.request(port, "POST", path, body=body.encode(), headers=headers)
-
-    def post_multipart(self, port, path, fields, files):
-        boundary = uuid.uuid4().hex
-        parts = []
-        for key, value in fields.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
-                f"{value}\r\n".encode()
-            )
-        for key, (name, content, content_type) in files.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; '
-                f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-                + content
-                + b"\r\n"
-            )
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-        return self.request(port, "POST", path, body=body, headers=headers)
+        super().__init__(headers={"User-Agent": BROWSER}, timeout=20)
 
     def form(self, port, path, action):
-        page = self.get(port, path)
+        page = self.get(path, port=port)
         assert page.status == 200, (path, page.status)
         return form_fields(page.text, action)
 
     def sign_in(self, port, username, password=PASSWORD, path="/accounts/login/"):
-        page = self.get(port, path)
+        page = self.get(path, port=port)
         fields = next(f["fields"] for f in forms_on(page.text) if "password" in f["fields"])
         fields.update(username=username, password=password)
-        return self.post(port, path, fields)
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote_plus
-
-    return quote_plus(value)
+        return self.post(path, fields, port=port)
 
 
 def _png() -> bytes:
@@ -212,13 +156,13 @@ def test_a_reader_signs_in_through_one_server_and_comments_through_the_other(
     compose = f"/comments/post/{live_article.pk}/"
     fields = browser.form(stack.app_ports[B], compose, compose)
     time.sleep(settings.COMMENTS_FORM_MIN_SECONDS)  # a person takes a moment to type
-    posted = browser.post(stack.app_ports[B], compose, {**fields, "body": "Posted through B."})
+    posted = browser.post(compose, {**fields, "body": "Posted through B."}, port=stack.app_ports[B])
 
     assert posted.status == 302, posted.text[:500]
     comment = Comment.objects.get()
     assert comment.author == reader
     assert comment.is_visible
-    page = browser.get(stack.app_ports[A], posted.getheader("Location").split("#")[0])
+    page = browser.get(posted.location.split("#")[0], port=stack.app_ports[A])
     assert "Posted through B." in page.text
     assert "private" in page.getheader("Cache-Control")
 
@@ -232,7 +176,7 @@ def test_the_comment_rate_limit_counts_across_both_servers(stack, live_article, 
     time.sleep(settings.COMMENTS_FORM_MIN_SECONDS)
 
     statuses = [
-        browser.post(stack.app_ports[n % 2], compose, {**fields, "body": f"Post {n}"}).status
+        browser.post(compose, {**fields, "body": f"Post {n}"}, port=stack.app_ports[n % 2]).status
         for n, fields in enumerate(forms)
     ]
 
@@ -261,33 +205,33 @@ def test_a_publish_through_one_server_purges_the_proxy_for_every_reader(
     draft = make_article(headline="Breaking: rates held", slug="breaking-rates-held")
     transition(obj=draft, move="mark_edited", user=editor)
     reader = Browser()
-    home = reader.get(stack.proxy_port, "/")
-    again = reader.get(stack.proxy_port, "/")
+    home = reader.get("/", port=stack.proxy_port)
+    again = reader.get("/", port=stack.proxy_port)
     assert "Breaking: rates held" not in home.text
     assert again.getheader("X-Cache") == "hit"
 
     desk = Browser()
     assert desk.sign_in(stack.app_ports[A], publisher.username, path="/admin/login/").status == 302
     change = f"/admin/articles/article/{draft.pk}/change/"
-    page = desk.get(stack.app_ports[A], change)
+    page = desk.get(change, port=stack.app_ports[A])
     publish = next(f for f in forms_on(page.text) if f["fields"].get("move") == "publish")
-    moved = desk.post(stack.app_ports[A], publish["action"], publish["fields"])
+    moved = desk.post(publish["action"], publish["fields"], port=stack.app_ports[A])
     assert moved.status == 302, moved.text[:500]
     assert Article.objects.live().filter(pk=draft.pk).exists()
 
     # At once, with no waiting: the purge went out when the publish committed.
-    through_proxy = Browser().get(stack.proxy_port, "/")
-    from_b = Browser().get(stack.app_ports[B], "/")
+    through_proxy = Browser().get("/", port=stack.proxy_port)
+    from_b = Browser().get("/", port=stack.app_ports[B])
     assert "Breaking: rates held" in through_proxy.text
     assert through_proxy.getheader("X-Cache") == "miss"
     assert "Breaking: rates held" in from_b.text
     # Both servers give the page the same validator: the generation lives in Redis.
-    from_a = Browser().get(stack.app_ports[A], "/")
+    from_a = Browser().get("/", port=stack.app_ports[A])
     assert from_a.getheader("ETag") == from_b.getheader("ETag")
 
 
 def test_placement_counts_add_up_across_both_servers(stack, live_article, placement):
-    page = Browser().get(stack.proxy_port, live_article.get_absolute_url())
+    page = Browser().get(live_article.get_absolute_url(), port=stack.proxy_port)
     found = re.search(r'src="(/sponsored/seen/[^"]+\.gif)"', page.text)
     assert found, page.text[-3000:]
     beacon = found.group(1)
@@ -297,7 +241,7 @@ def test_placement_counts_add_up_across_both_servers(stack, live_article, placem
     for n in range(6):
         port = (stack.app_ports[n % 2], stack.proxy_port)[n % 3 == 2]
         reader = {"User-Agent": f"{BROWSER} reader/{n}"}
-        assert Browser().get(port, beacon, **reader).status == 200
+        assert Browser().get(beacon, port=port, headers=reader).status == 200
 
     total = PlacementDay.objects.filter(placement=placement).aggregate(Sum("impressions"))
     assert total["impressions__sum"] == 6
@@ -311,14 +255,14 @@ def test_an_upload_saved_through_one_server_is_served_through_the_other(stack, c
     fields.update(name="Contoso Bank", slug="contoso-bank", website="https://contoso.example")
     logo = _png()
     saved = desk.post_multipart(
-        stack.app_ports[A], add, fields, {"logo": ("contoso.png", logo, "image/png")}
+        add, fields, {"logo": ("contoso.png", logo, "image/png")}, port=stack.app_ports[A]
     )
     assert saved.status == 302, saved.text[:800]
     sponsor = Sponsor.objects.get(slug="contoso-bank")
 
-    change = desk.get(stack.app_ports[B], f"/admin/sponsors/sponsor/{sponsor.pk}/change/")
+    change = desk.get(f"/admin/sponsors/sponsor/{sponsor.pk}/change/", port=stack.app_ports[B])
     link = re.search(r'href="(/media/sponsors/[^"]+)"', change.text).group(1)
-    served = Browser().get(stack.proxy_port, link)
+    served = Browser().get(link, port=stack.proxy_port)
 
     assert served.status == 200
     assert served.content == logo

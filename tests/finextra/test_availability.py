@@ -21,6 +21,7 @@ from finextra.cache import breakers_reset
 from finextra.middleware import HEALTH_PATH, database_unavailable
 from finextra.settings import redis_cache
 from tests.accounts import PASSWORD
+from tests.production_env import production_env
 
 from .test_site import closed_port, database_unreachable
 
@@ -155,14 +156,7 @@ def test_a_new_release_renders_the_cached_fragments_afresh(live_article, setting
 
 
 def run_check(**variables):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SITE_", "ALLOWED_", "CSRF_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="finextra.settings",
-        DJANGO_DEBUG="0",
+    env = production_env(
         DJANGO_SECRET_KEY="check-only-" + "x" * 50,
         ALLOWED_HOSTS="news.example.com",
         **variables,

@@ -2,7 +2,6 @@
 and the deployment checks a production configuration passes."""
 
 import copy
-import os
 import re
 import secrets
 import socket
@@ -22,6 +21,7 @@ from django.urls import include, path
 from finextra.cache import breakers_reset
 from finextra.middleware import HEALTH_PATH, database_skip_reset
 from finextra.settings import redis_cache
+from tests.production_env import production_env
 
 
 def _boom(request):
@@ -246,14 +246,7 @@ def test_the_test_only_views_answer_through_the_real_middleware(client):
 
 
 def test_check_deploy_warns_only_about_hsts_preload_with_production_settings():
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SITE_", "ALLOWED_", "CSRF_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="finextra.settings",
-        DJANGO_DEBUG="0",
+    env = production_env(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="news.example.com",
         DJANGO_HTTPS="1",
