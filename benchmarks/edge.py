@@ -113,9 +113,11 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
 
     from articles.corrections import correction_publish
     from articles.models import Article, Channel
+    from articles.services import article_save, label_save
     from comments.services import comment_post
     from finextra.services import transition
     from sponsors.models import Placement
+    from sponsors.services import placement_save
 
     settings.EDGE_PURGE_URLS = [f"http://{HOST}:{proxy_port}/"]
     users = get_user_model().objects
@@ -156,7 +158,7 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
     def copy_change():
         article.refresh_from_db()
         article.headline = headline
-        article.save()
+        article_save(article=article)
 
     change(
         "live copy change (channel page)",
@@ -179,7 +181,7 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
 
         def placement_change():
             placement.title = title
-            placement.save()
+            placement_save(placement=placement)
 
         change(
             "placement changed (home page)",
@@ -193,7 +195,7 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
 
         def rename_tag():
             tag.name = tag_name
-            tag.save()
+            label_save(label=tag)
 
         change(
             "tag renamed (article page)",
@@ -206,7 +208,7 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
 
     def rename_channel():
         channel.name = channel_name
-        channel.save()
+        label_save(label=channel)
 
     change(
         "channel renamed (every page's header)",

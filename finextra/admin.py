@@ -39,7 +39,7 @@ from .services import (
     revisions_for,
     transition,
 )
-from .workflow import Move, State, TransitionRefused
+from .workflow import Move, State, TransitionRefused, change_follow_up
 
 
 class CappedPaginator(Paginator):
@@ -339,9 +339,16 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
         changed.update(name for name, f in model_fields.items() if getattr(f, "auto_now", False))
         return changed - set(obj.WORKFLOW_FIELDS) - set(obj.service_fields)
 
+    def save_object(self, request, obj, *, update_fields=None) -> None:
+        """Write `obj` and what follows from it: its app's follow-up service (purges, counts),
+        as `transition()` runs it. An admin whose model has a save service calls that here."""
+        before = None if obj._state.adding else type(obj)._base_manager.get(pk=obj.pk)
+        obj.save(update_fields=update_fields)
+        change_follow_up(obj=obj, before=before)
+
     def save_model(self, request, obj, form, change):
         if not change:
-            super().save_model(request, obj, form, change)
+            self.save_object(request, obj)
             return
         model = type(obj)
         with transaction.atomic():
@@ -351,7 +358,7 @@ class EditorialAdmin(MediaErrorsAsFormErrors, admin.ModelAdmin):
             if current != form.cleaned_data.get("seen_version"):
                 raise StaleSave(stale_message(obj))
             obj.version = current + 1
-            obj.save(update_fields={*self.fields_saved(obj, form), "version"})
+            self.save_object(request, obj, update_fields={*self.fields_saved(obj, form), "version"})
             copy_changed = set(form.changed_data) & set(obj.copy_fields)
             if not copy_changed:
                 return

@@ -21,7 +21,14 @@ from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
 
 from .models import Placement, Slot, Sponsor, web_address
-from .services import default_stats_range, placement_stats, sponsor_take_down
+from .services import (
+    default_stats_range,
+    placement_delete,
+    placement_stats,
+    placement_targeting_changed,
+    sponsor_save,
+    sponsor_take_down,
+)
 
 # Addresses typed without a scheme get https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"widget": AdminURLFieldWidget, "assume_scheme": "https"}}
@@ -55,6 +62,9 @@ class SponsorAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     formfield_overrides = URL_FIELDS
     actions = ["take_down_placements"]
+
+    def save_model(self, request, obj, form, change):
+        sponsor_save(sponsor=obj)
 
     def get_queryset(self, request):
         live = (
@@ -200,6 +210,18 @@ class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
         ("Where and when", {"fields": ("slot", "channels", "starts_at", "ends_at", "weight")}),
         ("Counts", {"fields": ("stats_link",)}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "channels" in form.changed_data:
+            placement_targeting_changed(placement=form.instance)
+
+    def delete_model(self, request, obj):
+        placement_delete(placement=obj)
+
+    def delete_queryset(self, request, queryset):
+        for placement in queryset:
+            placement_delete(placement=placement)
 
     @admin.display(description="state", ordering="state")
     def state_badge(self, placement):

@@ -3,8 +3,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import TestCase
 
 from articles.models import Article, Author, Channel, Tag
+from articles.services import article_save
 from finextra import roles
 from tests.accounts import PASSWORD
 
@@ -104,7 +106,9 @@ def make_article(channel):
         fields.setdefault("standfirst", "A standfirst.")
         fields.setdefault("body", "<p>Body text.</p>")
         fields.setdefault("channel", channel)
-        return Article.objects.create(**fields)
+        # As a desk's save commits: the renditions of a lead image are made after the commit.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return article_save(article=Article(**fields))
 
     return make
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
@@ -473,10 +473,13 @@ def test_the_seed_article_gets_a_drawn_lead_image_once_with_the_seed_alt_text(
     client, settings, monkeypatch
 ):
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests-123")
-    call_command("seed_demo", stdout=StringIO())
+    # As the seed's transaction commits: the renditions are made then.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
     files = media_files(settings)
 
-    call_command("seed_demo", stdout=StringIO())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
 
     assert media_files(settings) == files
     article = Article.objects.get(slug=SEED_SLUG)
