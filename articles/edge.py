@@ -13,12 +13,8 @@ see (a draft's copy) sends none.
 
 import functools
 
-from django.core.cache import cache
-from django.db.models import prefetch_related_objects
-
 from finextra.edge import edge_keys, edge_public, edge_purge
 
-from .fragments import FRAGMENT_SECONDS
 from .models import Article
 from .provenance import PAID_PROVENANCES
 
@@ -26,26 +22,15 @@ SYNDICATION = "syndication"
 SPONSORED = "sponsored"  # the register of paid content (sponsors' page)
 
 
-def article_page_keys(request, article, version: str) -> None:
-    """The article page's keys. Its tags and authors are read with the cached page part, so
-    their ids are kept beside it, per version; a new version loads them once, for both."""
-
-    def ids():
-        prefetch_related_objects([article], "tags", "authors")
-        return (
-            [tag.pk for tag in article.tags.all()],
-            [author.pk for author in article.authors.all()],
-        )
-
-    key = f"articles:edge-keys:{article.pk}:{version}"
-    tags, authors = cache.get_or_set(key, ids, FRAGMENT_SECONDS)
+def article_page_keys(request, article, *, tag_ids, author_ids) -> None:
+    """The article page's keys (its tags' and authors' ids come with its cached parts)."""
     edge_keys(
         request,
         f"article-{article.pk}",
         f"channel-{article.channel_id}",
         *([f"sponsor-{article.sponsor_id}"] if article.sponsor_id else []),
-        *(f"tag-{pk}" for pk in tags),
-        *(f"author-{pk}" for pk in authors),
+        *(f"tag-{pk}" for pk in tag_ids),
+        *(f"author-{pk}" for pk in author_ids),
     )
 
 

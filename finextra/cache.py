@@ -4,6 +4,9 @@
   retires the whole family at once, on every app server (the old entries then expire on their
   own). Receivers move it once the transaction commits, so a reader arriving between a save and
   its commit cannot store the old text under the new generation.
+- Read-ahead: the few keys nearly every public page reads (the generations, the channel menu)
+  are read in the one round trip that starts a shared request (finextra/edge.py), and answered
+  from it for the rest of that request.
 - The release: every cached fragment's key names the running code, so a deploy with new
   templates never serves the old ones' output.
 - Redis that is down or hung: django-redis ignores the errors (`IGNORE_EXCEPTIONS`), with short
@@ -14,6 +17,7 @@
 import logging
 import threading
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,19 +35,52 @@ def release() -> str:
     return settings.RELEASE
 
 
+_read_ahead_keys: set[str] = set()
+# This request's values of the read-ahead keys (None outside a shared public request).
+_read_ahead_values: ContextVar[dict | None] = ContextVar("cache_read_ahead", default=None)
+
+
+def read_ahead_register(*keys: str) -> None:
+    """`keys` are read by nearly every public page: fetch them with the request's first read."""
+    _read_ahead_keys.update(keys)
+
+
+def read_ahead(*keys: str) -> dict:
+    """Reads `keys` and every registered key in one round trip and returns what it found; the
+    registered ones are then answered from it (`read`) until `read_ahead_end()`."""
+    values = cache.get_many(list(dict.fromkeys([*keys, *_read_ahead_keys])))
+    _read_ahead_values.set({key: values.get(key) for key in _read_ahead_keys})
+    return values
+
+
+def read_ahead_end() -> None:
+    _read_ahead_values.set(None)
+
+
+def read(key: str):
+    """cache.get(key), answered from the request's read-ahead when it holds the key."""
+    values = _read_ahead_values.get()
+    if values is not None and values.get(key) is not None:
+        return values[key]
+    return cache.get(key)
+
+
 class CacheGeneration:
     def __init__(self, key: str):
         self.key = key
+        read_ahead_register(key)
 
     def current(self) -> int:
         # While the cache is skipped, get_or_set answers None: a fresh number each time, so
         # nothing stored under it is ever found again (and nothing can be stored anyway).
-        return cache.get_or_set(self.key, time.time_ns, None) or time.time_ns()
+        return read(self.key) or cache.get_or_set(self.key, time.time_ns, None) or time.time_ns()
 
     def move(self) -> int:
         """Retire the family now; the new generation."""
         generation = time.time_ns()
         cache.set(self.key, generation, None)
+        if (values := _read_ahead_values.get()) is not None:
+            values[self.key] = generation
         return generation
 
     def move_on_commit(self, using=None, **signal_kwargs) -> None:

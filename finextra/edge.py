@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from .cache import CacheGeneration
+from .cache import CacheGeneration, read_ahead, read_ahead_end
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,8 @@ def current_validators() -> Validators:
     After the cache was emptied the next change is unknown: pages are kept a minute at most
     until the sources are asked again."""
     now = time.time()
-    stored = cache.get_many([EDGE_GENERATION.key, _NEXT_CHANGE_KEY])
+    # The first read of a shared request: the keys every page reads come with it.
+    stored = read_ahead(EDGE_GENERATION.key, _NEXT_CHANGE_KEY)
     generation = stored.get(EDGE_GENERATION.key)
     next_change = stored.get(_NEXT_CHANGE_KEY)
     if next_change is None:
@@ -194,7 +195,10 @@ class EdgeCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            read_ahead_end()
         if getattr(request, "_edge_shared", False):
             return self._shared(request, response)
         if getattr(request, "_edge_public", False) or "Cache-Control" not in response:
