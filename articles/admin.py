@@ -5,6 +5,7 @@ from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -24,13 +25,30 @@ from .forms import ArticleForm
 from .models import Article, Author, Channel, Tag
 from .sanitize import clean_body
 from .search import admin_search
+from .services import article_delete, article_labels_changed, article_save, label_delete, label_save
+
+
+class LabelAdmin(admin.ModelAdmin):
+    """Channels, tags and authors, saved and deleted through their service (a renamed page's
+    redirect, the purge of every page showing the name)."""
+
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        label_save(label=obj)
+
+    def delete_model(self, request, obj):
+        label_delete(label=obj)
+
+    def delete_queryset(self, request, queryset):
+        for label in queryset:
+            label_delete(label=label)
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(LabelAdmin):
     list_display = ("name", "slug", "strapline", "article_count")
-    prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
@@ -41,18 +59,21 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(SafeAutocompleteAdmin, admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteAdmin, LabelAdmin):
     list_display = ("name", "slug", "user")
-    prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
     autocomplete_fields = ("user",)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(LabelAdmin):
     list_display = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+
+
+RENDITIONS_FAILED = (
+    "The article is saved, but the smaller copies of its lead image could not be stored: the "
+    "media store is full or not writable just now. The page shows the original meanwhile; save "
+    "the article again once the store has room."
+)
 
 
 @admin.register(Article)
@@ -165,15 +186,41 @@ class ArticleAdmin(SafeAutocompleteAdmin, EditorialAdmin):
             '<img class="lead-image-thumbnail" src="{}" alt="{}" width="240">', src, alt
         )
 
+    def save_object(self, request, obj, *, update_fields=None):
+        article_save(article=obj, user=request.user, update_fields=update_fields)
+
     def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if obj.lead_image:
+            # The renditions are made once the save commits; a store that failed by then is
+            # the editor's to know (the page shows the original meanwhile).
+            transaction.on_commit(lambda: self._renditions_check(request, obj))
         note = form.cleaned_data.get("correction")
         if note:
             correction_publish(article=obj, note=note, user=request.user)
             self.message_user(
                 request, "The correction is published at the foot of the article.", messages.INFO
             )
+
+    def _renditions_check(self, request, article):
+        if article.lead_image and not article.lead_image_renditions:
+            self.message_user(request, RENDITIONS_FAILED, messages.WARNING)
+
+    def save_related(self, request, form, formsets, change):
+        article = form.instance
+        tags_before = set(article.tags.values_list("pk", flat=True)) if change else set()
+        authors_before = set(article.authors.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        article_labels_changed(
+            article=article, tag_ids_before=tags_before, author_ids_before=authors_before
+        )
+
+    def delete_model(self, request, obj):
+        article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            article_delete(article=article)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")

@@ -8,13 +8,13 @@ class ArticlesConfig(AppConfig):
         from finextra import edge as finextra_edge
         from finextra import queues, roles, workflow
 
-        from . import edge, signals  # noqa: F401
+        from . import edge
         from . import queues as desk_queues
         from .models import Article
+        from .services import article_changed
 
-        workflow.register(Article)
+        workflow.register(Article, follow_up=article_changed)
         queues.register(*desk_queues.QUEUES)
-        edge.connect()
         finextra_edge.clock_source_register(edge.next_scheduled_article)
         reading = ("articles.view_channel", "articles.view_author", "articles.view_tag")
         # Only the newsroom reads articles in the admin (and so their previews): an unpublished

@@ -1,6 +1,6 @@
 """The channels, from the cache: the menu on every page, a channel page's own channel and the
 article page's, with no query while the cache holds. A channel saved or deleted empties it once
-the change commits (articles/signals.py)."""
+the change commits (`articles.services.label_save`, `label_delete`)."""
 
 from django.core.cache import cache
 

@@ -15,6 +15,7 @@ from . import demo_images
 from .corrections import correction_publish
 from .models import Article, Author, Channel, Tag, listing_entries_sync
 from .provenance import Provenance
+from .services import article_save
 
 SEED_FILE = Path(__file__).parent / "demo_data" / "finextra-article.txt"
 
@@ -652,14 +653,15 @@ def seed(stdout):
 
 
 def _add_lead_image(article, *, draw, alt="", decorative=False, credit=""):
-    """Give `article` a drawn lead image, once: saved to storage with its renditions."""
+    """Give `article` a drawn lead image, once: saved to storage, its renditions made once the
+    seed commits."""
     if article.lead_image:
         return
     article.lead_image = ContentFile(draw(), name=f"{article.slug[:80]}.jpg")
     article.lead_image_alt = alt
     article.lead_image_decorative = decorative
     article.lead_image_credit = credit
-    article.save()
+    article_save(article=article)
 
 
 def _tag(name):

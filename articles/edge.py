@@ -13,14 +13,9 @@ see (a draft's copy) sends none.
 
 import functools
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.utils import timezone
+from finextra.edge import edge_keys, edge_public, edge_purge
 
-from finextra.edge import KEY_ALL, edge_keys, edge_public, edge_purge, schedule_note
-from finextra.models import live_at
-from finextra.workflow import State
-
-from .models import Article, Author, Channel, Tag
+from .models import Article
 from .provenance import PAID_PROVENANCES
 
 SYNDICATION = "syndication"
@@ -51,14 +46,7 @@ def syndication_view(view):
     return wrapped
 
 
-# --- what a change purges --------------------------------------------------------------------
-
-
-def _was_live(before) -> bool:
-    """The row as it stood before this save (its stored values), live then?"""
-    return before is not None and live_at(
-        state=before["state"], published_at=before["published_at"], at=timezone.now()
-    )
+# --- what a change purges (sent by articles/services.py and articles/corrections.py) ----------
 
 
 def article_listing_keys(article, *, channel_ids=(), tag_ids=None, author_ids=None) -> set[str]:
@@ -76,64 +64,6 @@ def article_listing_keys(article, *, channel_ids=(), tag_ids=None, author_ids=No
     return keys
 
 
-def _remember_article(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    instance._edge_before = None
-    if instance.pk is not None:
-        instance._edge_before = (
-            Article._base_manager.filter(pk=instance.pk)
-            .values("state", "published_at", "channel_id", "provenance")
-            .first()
-        )
-
-
-def _purge_article(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    if instance.state == State.PUBLISHED:
-        # Published, live or not yet: a scheduled time is what the clock must learn of.
-        schedule_note(instance.published_at)
-    before = getattr(instance, "_edge_before", None)
-    if not (_was_live(before) or instance.is_live):
-        return
-    keys = article_listing_keys(
-        instance, channel_ids=[before["channel_id"]] if before else [], tag_ids=None
-    )
-    if before is not None and before["provenance"] in PAID_PROVENANCES:
-        keys.add(SPONSORED)
-    edge_purge(keys)
-
-
-def _purge_deleted_article(sender, instance, **kwargs):
-    if instance.is_live:
-        edge_purge({f"article-{instance.pk}", "list-home", SYNDICATION})
-
-
-def _purge_article_labels(sender, instance, action, pk_set, reverse=False, **kwargs):
-    """A live article's tags or authors changed: its page and the lists it joins or leaves."""
-    if action not in ("post_add", "post_remove", "pre_clear") or reverse:
-        return
-    if not instance.is_live:
-        return
-    prefix = "list-tag" if sender is Article.tags.through else "list-author"
-    if action == "pre_clear":
-        field = instance.tags if sender is Article.tags.through else instance.authors
-        pk_set = set(field.values_list("pk", flat=True))
-    edge_purge({f"article-{instance.pk}", SYNDICATION, *(f"{prefix}-{pk}" for pk in pk_set)})
-
-
-def _purge_name(sender, instance, created=False, raw=False, **kwargs):
-    """A channel, tag or author renamed (or its bio changed): every page showing it. Channel
-    names are in every page's header, so a channel change empties the whole cache."""
-    if raw or (created and sender is not Channel):
-        return
-    if sender is Channel:
-        edge_purge({KEY_ALL})
-    else:
-        edge_purge({f"{sender._meta.model_name}-{instance.pk}", SYNDICATION})
-
-
 def article_correction_purge(article) -> None:
     edge_purge({f"article-{article.pk}", SYNDICATION})
 
@@ -146,18 +76,3 @@ def next_scheduled_article():
         .values_list("published_at", flat=True)
         .first()
     )
-
-
-def connect() -> None:
-    pre_save.connect(_remember_article, sender=Article, dispatch_uid="articles.edge.before")
-    post_save.connect(_purge_article, sender=Article, dispatch_uid="articles.edge.save")
-    post_delete.connect(_purge_deleted_article, sender=Article, dispatch_uid="articles.edge.del")
-    for through in (Article.tags.through, Article.authors.through):
-        m2m_changed.connect(
-            _purge_article_labels, sender=through, dispatch_uid=f"articles.edge.m2m.{through}"
-        )
-    for model in (Channel, Tag, Author):
-        post_save.connect(_purge_name, sender=model, dispatch_uid=f"articles.edge.name.{model}")
-        post_delete.connect(
-            _purge_name, sender=model, dispatch_uid=f"articles.edge.name.del.{model}"
-        )

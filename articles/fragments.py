@@ -4,8 +4,8 @@ with the ids of the tags and authors they show (the page's surrogate keys), keye
 `fragment_version`: what can change them on the row (version, last save, comment count and
 comment mode). What changes without touching the row (the names of its authors, tags, channel or
 sponsor, and its tag and author lists) moves a generation instead, once the change commits
-(articles/signals.py). The release (the running code) is part of it too, so a deploy's new
-templates show at once."""
+(the services that make those changes: articles/services.py, sponsors/services.py). The release
+(the running code) is part of it too, so a deploy's new templates show at once."""
 
 from typing import NamedTuple
 
@@ -21,7 +21,7 @@ FRAGMENT_SECONDS = 24 * 60 * 60
 
 _generation = CacheGeneration("articles:fragment-generation")
 fragment_generation = _generation.current
-# Now (tests, benchmarks: a cold cache), or once the transaction commits (signal receivers).
+# Now (tests, benchmarks: a cold cache), or once the transaction commits (the services).
 fragments_forget = _generation.move
 fragments_forget_on_commit = _generation.move_on_commit
 

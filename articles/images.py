@@ -1,4 +1,4 @@
-"""Lead images: what an upload must be, and the renditions made from it once, when it is saved.
+"""Lead images: what an upload must be, and the renditions made from it once, after it is saved.
 
 Renditions go through Django's default storage (STORAGES["default"]), so disk and S3 alike hold
 them; their names, sizes and formats are recorded on the article, so a page needs no storage
@@ -133,7 +133,8 @@ def lead_image_renditions_make(*, article) -> list[dict]:
     width), store them, record them on the row and return them.
 
     Recorded with update(), not save(): renditions are derived from the image, not copy, so
-    they must not bump the version an editor's open form was loaded with.
+    they must not bump the version an editor's open form was loaded with. Called once the save
+    that stored the image has committed (articles.services), so a rollback leaves none behind.
     """
     storage = article.lead_image.storage
     with storage.open(article.lead_image.name, "rb") as source, Image.open(source) as opened:
@@ -171,7 +172,13 @@ def lead_image_renditions_make(*, article) -> list[dict]:
             with suppress(*STORAGE_ERRORS):
                 storage.delete(rendition["name"])
         raise
-    type(article)._base_manager.filter(pk=article.pk).update(lead_image_renditions=renditions)
+    rows = type(article)._base_manager.filter(pk=article.pk, lead_image=article.lead_image.name)
+    if not rows.update(lead_image_renditions=renditions):
+        # The article moved to another image meanwhile: these renditions are nobody's.
+        for rendition in renditions:
+            with suppress(*STORAGE_ERRORS):
+                storage.delete(rendition["name"])
+        return []
     article.lead_image_renditions = renditions
     return renditions
 

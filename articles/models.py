@@ -256,14 +256,10 @@ class Article(EditorialModel):
     def __str__(self):
         return self.headline
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        # The image as stored, to tell a restored (already stored) image from the current one.
-        article._stored_lead_image = dict(zip(field_names, values, strict=True)).get("lead_image")
-        return article
-
     def save(self, *args, **kwargs):
+        """Writes this row alone, with the columns it derives from its own fields (the body
+        cleaned and its plain text, the slug, the upload without its metadata). What a change
+        sets off (listing entries, renditions, purges) is `articles.services.article_save`'s."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             # comment_count and corrections belong to their own services (update()): a save
             # from a form loaded earlier must not write back a stale copy. The search document
@@ -284,35 +280,13 @@ class Article(EditorialModel):
             self.slug = slugify(self.headline)[:160]
         update_fields = kwargs.get("update_fields")
         image_saved = update_fields is None or "lead_image" in update_fields
-        # A new upload is not in storage until super().save(); its renditions follow it. An
-        # image already stored but not the one the row held (a restored revision's) gets its
-        # own renditions too, so the page and og:image show the same picture.
-        stored = getattr(self, "_stored_lead_image", None)
-        new_image = image_saved and bool(self.lead_image) and not self.lead_image._committed
-        if new_image:
+        if image_saved and self.lead_image and not self.lead_image._committed:
             # Stored upright and without its camera's metadata (GPS, camera); this also sets
             # the width and height from the upright picture.
             self.lead_image = images.image_without_metadata(self.lead_image)
-        swapped = (
-            image_saved
-            and bool(self.lead_image)
-            and self.lead_image._committed
-            and stored is not None
-            and self.lead_image.name != stored
-        )
-        stale = []
-        if image_saved and (new_image or swapped or not self.lead_image):
-            stale, self.lead_image_renditions = self.lead_image_renditions, []
         # A media store that fails (full, read-only) leaves nothing behind: a form error.
         with files_removed_on_failure(self):
             super().save(*args, **kwargs)
-            self._stored_lead_image = self.lead_image.name or ""
-            if new_image or swapped:
-                images.lead_image_renditions_make(article=self)
-        if update_fields is None or {"state", "published_at"} & set(update_fields):
-            listing_entries_sync([self.pk])
-        if stale:
-            images.lead_image_renditions_discard(names=[r["name"] for r in stale])
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
@@ -371,7 +345,8 @@ class Article(EditorialModel):
 class ListingEntry(models.Model):
     """A published article's place in one tag's or one author's listing: the tag or author and
     the publication time, in one index per listing, as the channel listing has them on the
-    article row itself. Written at save by `listing_entries_sync` (never by hand), so a tag
+    article row itself. Written by `listing_entries_sync` (never by hand; articles/services.py
+    calls it after each save, move and change of tags or authors), so a tag
     page's deep page walks its own index rather than sorting every article of the tag. Only
     published articles have entries (scheduled ones too: `published_at` tells when they show)."""
 

@@ -322,7 +322,8 @@ def archive_load(*, articles: int, comments: int, out=None) -> dict:
     _copy(Article.tags.through._meta.db_table, ["article_id", "tag_id"], article_tags)
     _copy(Article.authors.through._meta.db_table, ["article_id", "author_id"], article_authors)
     with connection.cursor() as cursor:
-        # What listing_entries_sync writes at save: published articles' tag and author entries.
+        # What listing_entries_sync writes (articles.services, after each save and move):
+        # published articles' tag and author entries.
         for through, column in (
             (Article.tags.through, "tag_id"),
             (Article.authors.through, "author_id"),

@@ -117,9 +117,11 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
 
     from articles.corrections import correction_publish
     from articles.models import Article, Channel
+    from articles.services import article_save, label_save
     from comments.services import comment_post
     from finextra.services import transition
     from sponsors.models import Placement
+    from sponsors.services import placement_save
 
     settings.EDGE_PURGE_URLS = [f"http://{HOST}:{proxy_port}/"]
     users = get_user_model().objects
@@ -137,15 +139,16 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
             make()
         results.append((label, _seconds_until(proxy_port, path, shows)))
 
-    def saving(obj, **values):
-        """A change that sets fields on `obj` and saves it, as the desk does."""
+    def saving(obj, save, **values):
+        """A change that sets fields on `obj` and saves it through `save`, its service, as the
+        desk does."""
 
-        def save():
+        def change_and_save():
             for name, value in values.items():
                 setattr(obj, name, value)
-            obj.save()
+            save()
 
-        return save
+        return change_and_save
 
     # A draft published: the home page lists it.
     draft = Article.objects.filter(state="draft", withdrawn_at__isnull=True).first()
@@ -171,7 +174,7 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
     def copy_change():
         article.refresh_from_db()
         article.headline = headline
-        article.save()
+        article_save(article=article)
 
     change(
         "live copy change (channel page)",
@@ -191,14 +194,19 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
     placement = Placement.objects.live().filter(slot="home").first()
     if placement is not None:
         title = f"Webinar renamed {time.time():.0f}"
-        change("placement changed (home page)", "/", saving(placement, title=title), title)
+        change(
+            "placement changed (home page)",
+            "/",
+            saving(placement, lambda: placement_save(placement=placement), title=title),
+            title,
+        )
     tag = article.tags.first()
     if tag is not None:
         tag_name = f"{tag.name} renamed"
         change(
             "tag renamed (article page)",
             article.get_absolute_url(),
-            saving(tag, name=tag_name),
+            saving(tag, lambda: label_save(label=tag), name=tag_name),
             tag_name,
         )
     channel = Channel.objects.get(pk=other.channel_id)
@@ -206,7 +214,7 @@ def measure_freshness(*, proxy_port: int) -> list[tuple[str, float | None]]:
     change(
         "channel renamed (every page's header)",
         "/",
-        saving(channel, name=channel_name),
+        saving(channel, lambda: label_save(label=channel), name=channel_name),
         channel_name,
     )
     change(

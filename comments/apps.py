@@ -11,8 +11,9 @@ class CommentsConfig(AppConfig):
         from . import edge
         from . import queues as desk_queues
         from .models import Comment
+        from .services import comment_changed
 
-        workflow.register(Comment)
+        workflow.register(Comment, follow_up=comment_changed)
         queues.register(*desk_queues.QUEUES)
         edge.connect()
         moderating = (

@@ -1,36 +1,20 @@
-"""The purges comment changes send: a comment going live, edited while live, removed, picked.
+"""The purges comment changes send: a comment going live, edited while live, removed, picked
+(sent by comments.services), and a commenter renamed or deleted (signals: see `connect`).
 
 The thread is on the article's page only (cards show no count), so each purges `article-<id>`.
 A comment readers never saw (one waiting for moderation, or refused) purges nothing.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 
 from finextra.edge import edge_purge
 
 from .models import Comment
 
-_VISIBILITY_FIELDS = {"state", "removed_at"}
-
 
 def comment_purge(comment) -> None:
     edge_purge({f"article-{comment.article_id}"})
-
-
-def _purge_comment(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    if raw:
-        return
-    may_have_been_visible = not created and (
-        update_fields is None or _VISIBILITY_FIELDS & set(update_fields)
-    )
-    if instance.is_visible or may_have_been_visible:
-        comment_purge(instance)
-
-
-def _purge_deleted_comment(sender, instance, **kwargs):
-    if instance.is_visible:
-        comment_purge(instance)
 
 
 def _commented_articles(user) -> set[str]:
@@ -60,9 +44,11 @@ def _purge_deleted_commenter(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    """Signals only for the accounts: comments react to another app's model (a reader renamed
+    or deleted wherever that happens: their settings page, the admin, a data request), and the
+    user model cannot know which pages show its name. A comment's own changes purge through
+    comments.services."""
     user = get_user_model()
     pre_save.connect(_remember_name, sender=user, dispatch_uid="comments.edge.user.before")
     post_save.connect(_purge_renamed_commenter, sender=user, dispatch_uid="comments.edge.user")
     pre_delete.connect(_purge_deleted_commenter, sender=user, dispatch_uid="comments.edge.user.d")
-    post_save.connect(_purge_comment, sender=Comment, dispatch_uid="comments.edge.save")
-    post_delete.connect(_purge_deleted_comment, sender=Comment, dispatch_uid="comments.edge.del")

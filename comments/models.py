@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -204,16 +204,14 @@ class Comment(EditorialModel):
         return f"{self.author_name}’s comment #{self.pk}"
 
     def save(self, *args, **kwargs):
+        """Writes this row alone, with its HTML made from its body. What a change sets off (the
+        article's comment count, purges) is comments.services' (`comment_changed`)."""
         self.body = normalise_newlines(self.body)
         self.body_html = render_body(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
-        with transaction.atomic():
-            was_visible = self._stored_visibility(update_fields)
-            super().save(*args, **kwargs)
-            if was_visible is not None and was_visible != self.is_visible:
-                self._count_change(+1 if self.is_visible else -1)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
@@ -245,32 +243,6 @@ class Comment(EditorialModel):
             and self.removed_at is None
             and timezone.now() - self.created_at <= window
         )
-
-    def _stored_visibility(self, update_fields) -> bool | None:
-        """Whether the stored row is visible, read under a lock; None when this save cannot
-        change visibility. The article's count follows every change, whoever makes it."""
-        if update_fields is not None and not {"state", "removed_at"} & set(update_fields):
-            return None
-        if self._state.adding:
-            return False
-        stored = (
-            Comment._base_manager.select_for_update()
-            .filter(pk=self.pk)
-            .only("state", "removed_at")
-            .first()
-        )
-        return stored is not None and stored.is_visible
-
-    def _count_change(self, delta: int) -> None:
-        """Published comments and replies, tombstones not counted. update(F()), never the
-        article's save(): the version editors' forms check stays as it was."""
-        articles = Article.objects.filter(pk=self.article_id)
-        if delta > 0:
-            articles.update(comment_count=F("comment_count") + delta)
-        else:
-            articles.filter(comment_count__gte=-delta).update(
-                comment_count=F("comment_count") + delta
-            )
 
 
 class Report(models.Model):

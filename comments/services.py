@@ -2,6 +2,7 @@
 account. Views, the admin, commands and tests all call these; state moves go through
 `finextra.services.transition`."""
 
+import copy
 from datetime import timedelta
 
 from django.conf import settings
@@ -36,6 +37,29 @@ def ip_hash(ip: str) -> str:
     if not ip:
         return ""
     return salted_hmac("finextra.comments.ip", ip, algorithm="sha256").hexdigest()
+
+
+def comment_changed(*, obj: Comment, before: Comment | None) -> None:
+    """What a saved change to a comment sets off (registered with the workflow, so
+    `transition()` and the admin's save run it; the services below call it for their own
+    writes): the article's count of visible comments follows a comment shown or hidden, and
+    the article's page is purged when readers saw the comment before or see it now."""
+    comment = obj
+    was_visible = before is not None and before.is_visible
+    if was_visible != comment.is_visible:
+        _count_change(article_id=comment.article_id, delta=+1 if comment.is_visible else -1)
+    if was_visible or comment.is_visible:
+        comment_purge(comment)
+
+
+def _count_change(*, article_id: int, delta: int) -> None:
+    """Published comments and replies, tombstones not counted. update(F()), never the
+    article's save(): the version editors' forms check stays as it was."""
+    articles = Article.objects.filter(pk=article_id)
+    if delta > 0:
+        articles.update(comment_count=F("comment_count") + delta)
+    else:
+        articles.filter(comment_count__gte=-delta).update(comment_count=F("comment_count") + delta)
 
 
 def posting_refusal(article: Article, *, signed_in: bool) -> str:
@@ -105,6 +129,7 @@ def comment_post(
         if not signed_in and not (comment.guest_name and comment.guest_email):
             raise CommentRefused("Guests give a name and an email address to comment.")
         comment.save()
+        comment_changed(obj=comment, before=None)
         if signed_in and article.comment_mode == Article.CommentMode.OPEN:
             transition(obj=comment, move="publish_on_posting", user=author, automatic=True)
             notify_reply_on_commit(comment)
@@ -122,11 +147,13 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
             raise CommentRefused(
                 "You can no longer edit this comment: the edit window has passed or it was removed."
             )
+        before = copy.copy(current)
         current.body = body
         current.full_clean()
         current.edited_at = timezone.now()
         current.version += 1
         current.save(update_fields=["body", "edited_at", "version"])
+        comment_changed(obj=current, before=before)
         if current.state == State.PUBLISHED and transition_allowed(current, "author_changed", user):
             transition(
                 obj=current,
@@ -162,10 +189,12 @@ def comment_remove(*, comment: Comment, user, note: str = "", by_author: bool = 
             raise CommentRefused("You can only delete your own comments.")
         if not by_author and not user.has_perm("comments.moderate_comment"):
             raise CommentRefused("You are not allowed to remove comments.")
+        before = copy.copy(current)
         current.removed_at = timezone.now()
         current.open_reports = 0
         current.version += 1
         current.save(update_fields=["removed_at", "open_reports", "version"])
+        comment_changed(obj=current, before=before)
         history_record(
             obj=current,
             move="deleted_by_author" if by_author else "remove",

@@ -17,6 +17,8 @@ class FinextraConfig(AppConfig):
 
         post_migrate.connect(sync_roles, dispatch_uid="finextra.sync_roles")
         post_migrate.connect(sync_site, dispatch_uid="finextra.sync_site")
+        # A signal: flat pages are django.contrib's model, saved by its admin and commands, and
+        # their pages are ours (finextra/pages.py) to purge.
         post_save.connect(flatpages_purge, sender=FlatPage, dispatch_uid="finextra.edge.pages")
         post_delete.connect(flatpages_purge, sender=FlatPage, dispatch_uid="finextra.edge.pages.d")
         # The site's own pages (about, privacy, ...): editors and publishers keep them up to date.

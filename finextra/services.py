@@ -1,5 +1,6 @@
 """The one function that changes an editorial item's state, and the history it writes."""
 
+import copy
 import difflib
 import hashlib
 import html
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from .models import Autosave, PreviewLink, Revision, TransitionLog
-from .workflow import State, TransitionRefused
+from .workflow import State, TransitionRefused, change_follow_up
 
 
 def _content_type(obj: models.Model) -> ContentType:
@@ -79,6 +80,9 @@ def transition(
     A move the table marks `automatic` is the consequence of another change and is made only
     by the code that owns that change, which says so with `automatic=True`; asked for any
     other way (the transition endpoint, a bulk action, a crafted request) it is refused.
+
+    What the move sets off (purges, listing entries, a comment count) is the item's app's
+    registered follow-up service (`workflow.register`), run in the same transaction.
     """
     model = type(obj)
     name = model._meta.verbose_name
@@ -121,6 +125,7 @@ def transition(
         if step.time_required and at is None:
             raise TransitionRefused(f"“{step.label}” needs a date and time. Nothing was changed.")
 
+        as_it_stood = copy.copy(current)
         now = timezone.now()
         changed = ["state", "version"]
         history_note = note
@@ -171,6 +176,7 @@ def transition(
         current.state = step.target
         current.version += 1
         current.save(update_fields=changed)
+        change_follow_up(obj=current, before=as_it_stood)
         history_record(
             obj=current,
             move=step.name,

@@ -197,15 +197,30 @@ def standard_table(
 
 
 _registry: list[type[models.Model]] = []
+# {model: the service that does what follows from a saved change (purges, listing entries,
+# counts)}: called by `transition()` and by the admin's save, with the row as it stood before.
+_follow_ups: dict[type[models.Model], Callable[..., None]] = {}
 
 
-def register(model: type[models.Model]) -> None:
-    """Called from an app's `AppConfig.ready()` for each of its editorial models."""
+def register(model: type[models.Model], *, follow_up: Callable[..., None] | None = None) -> None:
+    """Called from an app's `AppConfig.ready()` for each of its editorial models. `follow_up`
+    is the app's service for what a change to one of its items sets off, called as
+    `follow_up(obj=<the saved item>, before=<a copy as it stood, or None when new>)` inside the
+    transaction that saved it (finextra cannot import the apps, so they name it here)."""
     if not isinstance(getattr(model, "transitions", None), TransitionTable):
         raise TypeError(f"{model.__name__} needs a `transitions` TransitionTable to register.")
     if model not in _registry:
         _registry.append(model)
+    if follow_up is not None:
+        _follow_ups[model] = follow_up
 
 
 def registered_models() -> list[type[models.Model]]:
     return list(_registry)
+
+
+def change_follow_up(*, obj: models.Model, before: models.Model | None) -> None:
+    """What follows from the saved change of `obj` (its app's registered service)."""
+    follow_up = _follow_ups.get(type(obj))
+    if follow_up is not None:
+        follow_up(obj=obj, before=before)

@@ -20,7 +20,14 @@ from finextra.admin_widgets import SafeAutocompleteAdmin
 from finextra.workflow import State
 
 from .models import Placement, Slot, Sponsor, web_address
-from .services import default_stats_range, placement_stats, sponsor_take_down
+from .services import (
+    default_stats_range,
+    placement_delete,
+    placement_stats,
+    placement_targeting_changed,
+    sponsor_save,
+    sponsor_take_down,
+)
 
 # A report longer than this is a request for a different report.
 MAX_REPORT_DAYS = 400
@@ -42,6 +49,9 @@ class SponsorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
     actions = ["take_down_placements"]
+
+    def save_model(self, request, obj, form, change):
+        sponsor_save(sponsor=obj)
 
     def get_queryset(self, request):
         live = (
@@ -169,6 +179,18 @@ class PlacementAdmin(SafeAutocompleteAdmin, EditorialAdmin):
         ("Where and when", {"fields": Placement.WHERE_AND_WHEN_FIELDS}),
         ("Counts", {"fields": ("stats_link",)}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "channels" in form.changed_data:
+            placement_targeting_changed(placement=form.instance)
+
+    def delete_model(self, request, obj):
+        placement_delete(placement=obj)
+
+    def delete_queryset(self, request, queryset):
+        for placement in queryset:
+            placement_delete(placement=placement)
 
     @admin.display(description="state", ordering="state")
     def state_badge(self, placement):

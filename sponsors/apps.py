@@ -8,13 +8,13 @@ class SponsorsConfig(AppConfig):
         from finextra import edge as finextra_edge
         from finextra import queues, roles, workflow
 
-        from . import edge, signals  # noqa: F401
+        from . import edge
         from . import queues as desk_queues
         from .models import Placement
+        from .services import placement_changed
 
-        workflow.register(Placement)
+        workflow.register(Placement, follow_up=placement_changed)
         queues.register(*desk_queues.QUEUES)
-        edge.connect()
         finextra_edge.clock_source_register(edge.next_placement_change)
         reading = ("sponsors.view_placement", "sponsors.view_sponsor")
         roles.grant(

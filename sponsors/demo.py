@@ -11,6 +11,7 @@ from articles.provenance import Provenance
 from finextra.services import transition
 
 from .models import Kind, Placement, Slot, Sponsor
+from .services import placement_save
 
 SPONSORS = {
     "northwind-cloud": ("Northwind Cloud", "https://northwind.example.com/"),
@@ -134,7 +135,7 @@ def seed(stdout):
             ends_at=now + timedelta(days=365),
         )
         placement.full_clean()
-        placement.save()
+        placement_save(placement=placement)
         placement.channels.set(channels[slug] for slug in spec["channels"])
         _take_live(placement, users)
         added += 1

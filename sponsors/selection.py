@@ -20,7 +20,7 @@ rng: random.Random = random.Random()
 _REQUEST_ATTRIBUTE = "_sponsors_placements"
 CANDIDATE_SECONDS = 60
 _generation = CacheGeneration("sponsors:placements-generation")
-# Now (tests: a cold cache), or once the transaction commits (sponsors/signals.py).
+# Now (tests: a cold cache), or once the transaction commits (sponsors/services.py).
 placements_forget = _generation.move
 placements_forget_on_commit = _generation.move_on_commit
 
@@ -75,8 +75,8 @@ def _candidates(channel) -> list[Candidate]:
     """The placements live now on a page of `channel`, from the shared cache.
 
     The cache holds those live at some moment of the next minute, so one whose dates start or
-    end within it shows or goes at its exact time; any change to a placement or sponsor moves
-    the generation every key includes once it commits (sponsors/signals.py).
+    end within it shows or goes at its exact time; a change to a placement or sponsor on pages
+    moves the generation every key includes once it commits (sponsors/services.py).
     """
     generation = _generation.current()
     channel_key = channel.pk if channel is not None else "-"

@@ -1,4 +1,5 @@
-"""Writes that cross models or need a transaction: counting, taking a sponsor down, reporting."""
+"""Writes that cross models or need a transaction: saving placements and sponsors (with the
+purges of the pages that show them), counting, taking a sponsor down, reporting."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -8,12 +9,80 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.fragments import fragments_forget_on_commit
+from finextra.edge import edge_purge, schedule_note
 from finextra.services import transition
 from finextra.workflow import State, TransitionRefused
 
+from .edge import placement_keys
 from .models import Placement, PlacementDay, Sponsor
+from .selection import placements_forget_on_commit
 
 Measure = Literal["impressions", "clicks"]
+
+
+def placement_save(*, placement: Placement) -> Placement:
+    """Save `placement`, then what follows from it (`placement_changed`), in one transaction."""
+    with transaction.atomic():
+        before = Placement._base_manager.filter(pk=placement.pk).first() if placement.pk else None
+        placement.save()
+        placement_changed(obj=placement, before=before)
+    return placement
+
+
+def placement_changed(*, obj: Placement, before: Placement | None) -> None:
+    """What a saved change to a placement sets off (registered with the workflow, so
+    `transition()` and the admin's save run it): only a placement published before or after
+    the change can be on a page, and then its slots (the old one too) and the register are
+    purged; its times tell the edge when pages next change by themselves."""
+    placement = obj
+    if placement.state == State.PUBLISHED:
+        schedule_note(placement.published_at, placement.starts_at, placement.ends_at)
+    was_published = before is not None and before.state == State.PUBLISHED
+    if not (was_published or placement.state == State.PUBLISHED):
+        return
+    placements_forget_on_commit()
+    slots = {placement.slot, *([before.slot] if before is not None else [])}
+    edge_purge(placement_keys(placement, slots=slots))
+
+
+def placement_targeting_changed(*, placement: Placement) -> None:
+    """Its channels were set (the admin saves them after the row): a published placement's
+    pages change."""
+    if placement.state == State.PUBLISHED:
+        placements_forget_on_commit()
+        edge_purge(placement_keys(placement, slots={placement.slot}))
+
+
+def placement_delete(*, placement: Placement) -> None:
+    published = placement.state == State.PUBLISHED
+    keys = placement_keys(placement, slots={placement.slot})
+    placement.delete()
+    if published:
+        placements_forget_on_commit()
+        edge_purge(keys)
+
+
+def sponsor_save(*, sponsor: Sponsor) -> Sponsor:
+    """Save `sponsor`; a change to one already on pages purges its articles and cards, its
+    placements wherever they are drawn, the register and the feeds (their descriptions name
+    sponsors), and the cached slots and article parts that name it."""
+    with transaction.atomic():
+        new = sponsor._state.adding
+        sponsor.save()
+        if not new:
+            placements_forget_on_commit()
+            fragments_forget_on_commit()
+            placements = Placement._base_manager.filter(sponsor=sponsor).values_list("pk")
+            edge_purge(
+                {
+                    f"sponsor-{sponsor.pk}",
+                    "sponsored",
+                    "syndication",
+                    *(f"placement-{pk}" for (pk,) in placements),
+                }
+            )
+    return sponsor
 
 
 def count_record(*, placement_id: int, measure: Measure, day: date | None = None) -> None:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
@@ -117,7 +117,7 @@ def make_article(channel):
 
     def make(**fields):
         fields.setdefault("channel", channel)
-        return ArticleFactory(**fields)
+        return ArticleFactory(**fields)  # saved as the desk saves, renditions made
 
     return make
 
@@ -149,9 +149,10 @@ class Demo:
 
 
 def demo_seed() -> str:
-    """Run `seed_demo` as `make run` does, with DEMO_PASSWORD set; what it printed."""
+    """Run `seed_demo` as `make run` does, with DEMO_PASSWORD set, and as its transactions
+    commit (lead image renditions are made then); what it printed."""
     out = StringIO()
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, TestCase.captureOnCommitCallbacks(execute=True):
         patch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
         call_command("seed_demo", stdout=out)
     return out.getvalue()

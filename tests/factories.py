@@ -9,14 +9,17 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import TestCase
 from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from articles.models import Article, Author, Channel, Tag
 from articles.provenance import Provenance
+from articles.services import article_labels_set, article_save
 from finextra.services import transition
 from sponsors.models import Kind, Placement, Slot, Sponsor
+from sponsors.services import placement_save, placement_targeting_changed
 from tests.accounts import PASSWORD
 
 
@@ -63,15 +66,22 @@ class ArticleFactory(DjangoModelFactory):
     body = "<p>Body text.</p>"
     channel = factory.SubFactory(ChannelFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Saved as the desk saves, and as its save commits: a lead image's renditions are made
+        # once the transaction commits.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return article_save(article=model_class(*args, **kwargs))
+
     @factory.post_generation
     def tags(article, create, extracted, **kwargs):
         if create and extracted:
-            article.tags.add(*extracted)
+            article_labels_set(article=article, tags=extracted)
 
     @factory.post_generation
     def authors(article, create, extracted, **kwargs):
         if create and extracted:
-            article.authors.add(*extracted)
+            article_labels_set(article=article, authors=extracted)
 
 
 class PlacementFactory(DjangoModelFactory):
@@ -94,13 +104,13 @@ class PlacementFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         placement = model_class(*args, **kwargs)
         placement.full_clean()
-        placement.save()
-        return placement
+        return placement_save(placement=placement)
 
     @factory.post_generation
     def channels(placement, create, extracted, **kwargs):
         if create and extracted:
             placement.channels.set(extracted)
+            placement_targeting_changed(placement=placement)
 
 
 def publish(item, *, editor, publisher, at=None):

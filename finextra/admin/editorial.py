@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..media import MediaErrorsAsFormErrors
 from ..services import history_record, transition
-from ..workflow import State
+from ..workflow import State, change_follow_up
 from .autosave import Autosaves
 from .forms import EditorialForm, StaleSave, stale_message
 from .lists import CappedPaginator
@@ -93,9 +93,16 @@ class EditorialAdmin(
         changed.update(name for name, f in model_fields.items() if getattr(f, "auto_now", False))
         return changed - set(obj.WORKFLOW_FIELDS) - set(obj.service_fields)
 
+    def save_object(self, request, obj, *, update_fields=None) -> None:
+        """Write `obj` and what follows from it: its app's follow-up service (purges, counts),
+        as `transition()` runs it. An admin whose model has a save service calls that here."""
+        before = None if obj._state.adding else type(obj)._base_manager.get(pk=obj.pk)
+        obj.save(update_fields=update_fields)
+        change_follow_up(obj=obj, before=before)
+
     def save_model(self, request, obj, form, change):
         if not change:
-            super().save_model(request, obj, form, change)
+            self.save_object(request, obj)
             return
         model = type(obj)
         with transaction.atomic():
@@ -105,7 +112,7 @@ class EditorialAdmin(
             if current != form.cleaned_data.get("seen_version"):
                 raise StaleSave(stale_message(obj))
             obj.version = current + 1
-            obj.save(update_fields={*self.fields_saved(obj, form), "version"})
+            self.save_object(request, obj, update_fields={*self.fields_saved(obj, form), "version"})
             copy_changed = set(form.changed_data) & set(obj.copy_fields)
             if not copy_changed:
                 return

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from PIL import Image
 
@@ -68,7 +68,9 @@ def article_form(channel, **changes) -> dict:
 def post_new_article(client, data):
     url = reverse("admin:articles_article_add")
     token = csrf_token(client, url)
-    return client.post(url, {"csrfmiddlewaretoken": token, **data})
+    # As the request's transaction commits: the lead image's renditions are made then.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {"csrfmiddlewaretoken": token, **data})
 
 
 def change_url(article):
@@ -100,4 +102,5 @@ def post_change(client, article, *, follow=False, **changes):
     token = csrf_token(client, change_url(article))
     article.refresh_from_db()
     data = {"csrfmiddlewaretoken": token, **form_data(article, **changes)}
-    return client.post(change_url(article), data, follow=follow)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(change_url(article), data, follow=follow)

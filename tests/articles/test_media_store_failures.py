@@ -5,8 +5,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from articles.models import Article
+from articles.services import article_save
 
 from .helpers import article_form, media_files, picture, post_new_article, signed_in, upload
 
@@ -72,15 +74,19 @@ def test_a_media_store_that_refuses_writes_is_a_form_error_and_nothing_is_saved(
     assert 'value="Regulator approves instant payouts"' in response.content.decode()
 
 
-def test_a_media_store_that_fills_up_mid_save_leaves_no_file_behind(
-    writer, channel, settings, small_media_disk
+def test_a_media_store_that_fills_up_while_making_renditions_keeps_no_partial_rendition(
+    transactional_db, writer, channel, settings, small_media_disk
 ):
+    """Renditions are made once the save has committed (so a rolled-back save stores none): a
+    store that fills up then keeps the article with its original, leaves no partial rendition
+    behind, and tells the editor."""
     original = picture((1000, 620), "PNG", seed=7)
     # Room for the original and 100 KB more: its renditions (PNG and WebP) need more than that.
-    small_media_disk(len(original) // 1024 + 100)
+    root = small_media_disk(len(original) // 1024 + 100)
+    client = signed_in(writer)
 
     response = post_new_article(
-        signed_in(writer),
+        client,
         article_form(
             channel,
             lead_image=upload(original, "chart.png", "image/png"),
@@ -88,10 +94,37 @@ def test_a_media_store_that_fills_up_mid_save_leaves_no_file_behind(
         ),
     )
 
-    assert response.status_code == 200
-    assert STORE_FAILED in error_text(response)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.lead_image_renditions == []
+    assert files_in(root) == [root / article.lead_image.name], "no partial rendition stays"
+    listing = client.get(response["Location"]).content.decode()
+    assert "smaller copies of its lead image could not be stored" in listing
+
+
+def test_a_rolled_back_save_leaves_no_rendition_behind(
+    channel, settings, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        article_save(
+            article=Article(
+                headline="Rolled back",
+                slug="rolled-back",
+                standfirst="Never saved.",
+                body="<p>Never saved.</p>",
+                channel=channel,
+                lead_image=upload(picture()),
+                lead_image_alt="Traders at desks",
+            )
+        )
+        raise RuntimeError("a later step of the save failed")
+
     assert Article.objects.count() == 0
-    assert media_files(settings) == [], "neither the original nor a partial rendition stays"
+    assert not [path for path in media_files(settings) if "w." in path.name]
 
 
 def test_after_the_store_has_room_again_the_same_upload_is_saved(

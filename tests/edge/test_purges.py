@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from articles.corrections import correction_publish
 from articles.models import Channel, Tag
+from articles.services import article_save, label_save
 from comments.services import comment_post, comment_publish, comment_remove
 from finextra.edge import edge_purge
 from finextra.services import transition
 from sponsors.models import Slot, Sponsor
+from sponsors.services import placement_save, sponsor_save
 from tests.factories import PlacementFactory
 
 
@@ -91,7 +93,7 @@ def test_a_live_copy_change_purges_the_article_where_it_is_listed(
 ):
     story.headline = "Markets rally again"
     with django_capture_on_commit_callbacks(execute=True):
-        story.save()
+        article_save(article=story)
 
     assert sent(purges) == list_keys(story)
 
@@ -100,7 +102,7 @@ def test_a_draft_change_purges_nothing(purges, make_article, django_capture_on_c
     draft = make_article()
     draft.headline = "Still embargoed"
     with django_capture_on_commit_callbacks(execute=True):
-        draft.save()
+        article_save(article=draft)
 
     assert purges == []
 
@@ -148,7 +150,7 @@ def test_a_live_placement_moved_to_another_slot_purges_both(
     placement.refresh_from_db()
     placement.slot = Slot.CHANNEL
     with django_capture_on_commit_callbacks(execute=True):
-        placement.save()
+        placement_save(placement=placement)
 
     assert sent(purges) == {"slot-home", "slot-channel", f"placement-{placement.pk}", "sponsored"}
 
@@ -160,11 +162,11 @@ def test_renames_purge_the_pages_showing_the_name(
     sponsor = Sponsor.objects.create(name="Northwind", slug="northwind")
     with django_capture_on_commit_callbacks(execute=True):
         tag.name = "Interest rates"
-        tag.save()
+        label_save(label=tag)
         author.name = "Alice M. Morgan"
-        author.save()
+        label_save(label=author)
         sponsor.name = "Northwind Cloud Ltd"
-        sponsor.save()
+        sponsor_save(sponsor=sponsor)
 
     assert sent(purges) == {
         f"tag-{tag.pk}",
@@ -180,7 +182,7 @@ def test_a_channel_rename_purges_every_page(purges, story, django_capture_on_com
     channel = Channel.objects.get(pk=story.channel_id)
     channel.name = "Markets"
     with django_capture_on_commit_callbacks(execute=True):
-        channel.save()
+        label_save(label=channel)
 
     assert sent(purges) == {"all"}
 

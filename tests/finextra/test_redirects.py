@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Tag
+from articles.services import label_save
 from finextra.redirects import redirect_save
 from tests.articles.helpers import csrf_token, signed_in
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_renamed_channel_sends_its_old_address_to_the_new_one(channel, live_article):
     channel.slug = "markets"
-    channel.save()
+    label_save(label=channel)
 
     response = Client().get("/channels/capital-markets/")
     assert response.status_code == 301
@@ -28,7 +29,7 @@ def test_a_renamed_channel_sends_its_old_address_to_the_new_one(channel, live_ar
 def test_renaming_twice_and_back_never_loops(channel, live_article):
     for slug in ["markets", "capital-markets-news", "capital-markets"]:
         channel.slug = slug
-        channel.save()
+        label_save(label=channel)
 
     assert Client().get("/channels/capital-markets/").status_code == 200
     for old in ["/channels/markets/", "/channels/capital-markets-news/"]:
@@ -40,10 +41,10 @@ def test_renaming_twice_and_back_never_loops(channel, live_article):
 def test_a_renamed_tag_redirects_and_an_unchanged_save_adds_nothing(live_article):
     tag = Tag.objects.get(slug="rates")
     tag.name = "Interest rates"
-    tag.save()
+    label_save(label=tag)
     assert not Redirect.objects.exists()
     tag.slug = "interest-rates"
-    tag.save()
+    label_save(label=tag)
     response = Client().get("/tags/rates/")
     assert (response.status_code, response["Location"]) == (301, "/tags/interest-rates/")
 
