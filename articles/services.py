@@ -15,6 +15,7 @@ from finextra.cache import cache_delete_on_commit
 from finextra.edge import KEY_ALL, edge_purge, schedule_note
 from finextra.media import STORAGE_ERRORS
 from finextra.redirects import redirect_page_moved
+from finextra.services import editorial_save
 from finextra.workflow import State
 
 from . import images
@@ -36,17 +37,13 @@ def _stored(model, pk) -> object | None:
 
 def article_save(*, article: Article, user=None, update_fields: set[str] | None = None) -> Article:
     """Save `article` (a new one, or the fields named), then what follows from it
-    (`article_changed`), in one transaction. `user`, when given, is recorded as who saved it
-    last."""
+    (`article_changed`, through `editorial_save`), in one transaction. `user`, when given, is
+    recorded as who saved it last."""
     if user is not None and user.is_authenticated:
         article.updated_by = user
         if update_fields is not None:
             update_fields = {*update_fields, "updated_by"}
-    with transaction.atomic():
-        before = _stored(Article, article.pk)
-        article.save(update_fields=update_fields)
-        article_changed(obj=article, before=before)
-    return article
+    return editorial_save(obj=article, update_fields=update_fields)
 
 
 def article_changed(*, obj: Article, before: Article | None) -> None:

@@ -62,6 +62,19 @@ def _standing(obj: models.Model) -> str:
     return obj.get_state_display().lower()
 
 
+def editorial_save(*, obj: models.Model, update_fields=None) -> models.Model:
+    """Save an editorial item (a new one, or the fields named) and what follows from it: its
+    app's registered follow-up (`change_follow_up`), given the row as it stood, in one
+    transaction. The admin and the apps' own save services end here; `transition()` runs the
+    same follow-up after its move."""
+    with transaction.atomic():
+        stored = type(obj)._base_manager.filter(pk=obj.pk) if obj.pk is not None else None
+        before = stored.first() if stored is not None else None
+        obj.save(update_fields=update_fields)
+        change_follow_up(obj=obj, before=before)
+    return obj
+
+
 def transition(
     *,
     obj: models.Model,

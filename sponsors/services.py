@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.fragments import fragments_forget_on_commit
 from finextra.edge import edge_purge, schedule_note
-from finextra.services import transition
+from finextra.services import editorial_save, transition
 from finextra.workflow import State, TransitionRefused
 
 from .edge import placement_keys
@@ -23,11 +23,7 @@ Measure = Literal["impressions", "clicks"]
 
 def placement_save(*, placement: Placement) -> Placement:
     """Save `placement`, then what follows from it (`placement_changed`), in one transaction."""
-    with transaction.atomic():
-        before = Placement._base_manager.filter(pk=placement.pk).first() if placement.pk else None
-        placement.save()
-        placement_changed(obj=placement, before=before)
-    return placement
+    return editorial_save(obj=placement)
 
 
 def placement_changed(*, obj: Placement, before: Placement | None) -> None:

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..media import MediaErrorsAsFormErrors
-from ..services import history_record, transition
-from ..workflow import State, change_follow_up
+from ..services import editorial_save, history_record, transition
+from ..workflow import State
 from .autosave import Autosaves
 from .forms import EditorialForm, StaleSave, stale_message
 from .lists import CappedPaginator
@@ -94,11 +94,9 @@ class EditorialAdmin(
         return changed - set(obj.WORKFLOW_FIELDS) - set(obj.service_fields)
 
     def save_object(self, request, obj, *, update_fields=None) -> None:
-        """Write `obj` and what follows from it: its app's follow-up service (purges, counts),
-        as `transition()` runs it. An admin whose model has a save service calls that here."""
-        before = None if obj._state.adding else type(obj)._base_manager.get(pk=obj.pk)
-        obj.save(update_fields=update_fields)
-        change_follow_up(obj=obj, before=before)
+        """Write `obj` and what follows from it (`editorial_save`). An admin whose model has a
+        save service of its own calls that here."""
+        editorial_save(obj=obj, update_fields=update_fields)
 
     def save_model(self, request, obj, form, change):
         if not change:
