@@ -33,3 +33,9 @@ PRODUCTION_CHECKS = False
 DEMO_CONTENT_ALLOWED = True
 # Queued work runs at once, in the test's process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# One test process serves many requests at once from threads (twenty readers posting together,
+# a threaded live server), where a sync gunicorn worker serves one at a time: here a request
+# waits its turn for a pooled connection instead of production's quick 503 (which the tests of
+# a database that is down set for themselves, tests/finextra/test_site.py).
+if isinstance(DATABASES["default"].get("OPTIONS", {}).get("pool"), dict):  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = 30  # noqa: F405
