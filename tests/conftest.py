@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from finextra import roles
+from tests import scheduling
 from tests.accounts import PASSWORD
 from tests.factories import (
     ArticleFactory,
@@ -21,6 +22,18 @@ from tests.factories import (
     publish,
     user_make,
 )
+
+
+def pytest_collection_modifyitems(items):
+    scheduling.browser_tests_first(items)
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: optional, as pytest may run without it
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s workers share the suite by tests/scheduling.py."""
+    if config.getvalue("dist") == "load":
+        return scheduling.ShortQueueScheduling(config, log)
+    return None
 
 
 def redis_client():

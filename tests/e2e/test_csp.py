@@ -3,6 +3,8 @@ the public policy, and the desk's main pages under the admin's, with no violatio
 (the console's and the page's own `securitypolicyviolation` events), and the rich-text editor
 still starts."""
 
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -46,9 +48,30 @@ def watched(new_page):
             ),
         )
         page.csp_console = console
+        # The page's requests in flight: see `settle`.
+        page.in_flight = set()
+        page.on("request", lambda request: page.in_flight.add(request))
+        page.on("requestfinished", lambda request: page.in_flight.discard(request))
+        page.on("requestfailed", lambda request: page.in_flight.discard(request))
         return page
 
     return open_page
+
+
+# Resolves once the browser has painted a frame and run the tasks queued before it (violation
+# events are queued tasks).
+AFTER_QUEUED_TASKS = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))"
+
+
+def settle(page, *, deadline=10.0):
+    """Wait until no request of the page's is in flight and what was queued has run: then every
+    violation the page caused has been reported. (Playwright's "networkidle" waits a fixed half
+    second of quiet instead.)"""
+    started = time.monotonic()
+    page.evaluate(AFTER_QUEUED_TASKS)
+    while page.in_flight:
+        assert time.monotonic() - started < deadline, f"still loading: {page.in_flight}"
+        page.evaluate(AFTER_QUEUED_TASKS)  # Playwright delivers request events meanwhile
 
 
 def visit(page, url, *, admin=False) -> list[str]:
@@ -59,7 +82,7 @@ def visit(page, url, *, admin=False) -> list[str]:
     assert "frame-ancestors 'none'" in header, url
     inline_styles = "'unsafe-inline'" in header
     assert inline_styles == admin, (url, header)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     reported = page.evaluate("window.__cspViolations || []")
     found = [*reported, *page.csp_console]
     page.csp_console.clear()
@@ -137,7 +160,7 @@ def test_a_signed_in_readers_pages_load_under_the_public_policy(watched, live_de
     page.locator(".comment-compose textarea[name=body]").evaluate("box => box.required = false")
     page.locator(".comment-compose").get_by_role("button", name="Post comment").click()
     expect(page.locator("h1")).to_have_text("Your comment was not posted")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     violations += page.evaluate("window.__cspViolations") + page.csp_console
 
     assert violations == []
