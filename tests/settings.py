@@ -26,6 +26,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files straight from the app folders: tests never run collectstatic.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Every test's client loads the middleware afresh: WhiteNoise then finds a static file when one
+# is asked for, instead of indexing all of them first (30 ms a client, some thirty seconds a run).
+WHITENOISE_AUTOREFRESH = True
 # Tests run with debug off but on SQLite or a local database without every production variable;
 # the production profile's own test runs `check` on finextra.settings.
 PRODUCTION_CHECKS = False
