@@ -16,6 +16,7 @@ from finextra.workflow import State
 from .conftest import form_fields, forms_on, post_url
 
 BODY = "Settlement at T+1 will squeeze the securities lending desks."
+GUEST_COMMENT = {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"}
 
 
 @pytest.fixture
@@ -40,12 +41,7 @@ def test_a_signed_in_reader_comments_and_lands_on_their_comment(signed_in, submi
 def test_a_guest_comment_waits_for_moderation_and_the_guest_is_told(
     browser_client, submit, article
 ):
-    response = submit(
-        browser_client,
-        post_url(article),
-        post_url(article),
-        {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
-    )
+    response = submit(browser_client, post_url(article), post_url(article), GUEST_COMMENT)
 
     assert response.status_code == 302
     assert response["Location"] == f"{post_url(article)}?sent=1"
@@ -94,12 +90,7 @@ def test_with_guests_on_a_guest_comments_from_the_compose_page_without_javascrip
     # A plain link (a script may open the form in place; nothing depends on it).
     assert f'href="{post_url(article)}" data-compose>Join the discussion' in page
 
-    response = submit(
-        browser_client,
-        post_url(article),
-        post_url(article),
-        {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
-    )
+    response = submit(browser_client, post_url(article), post_url(article), GUEST_COMMENT)
 
     assert response.status_code == 302
     assert Comment.objects.get().guest_name == "Gail Guest"
