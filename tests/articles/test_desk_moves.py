@@ -13,26 +13,7 @@ from finextra.services import history_for, transition
 from finextra.workflow import State, TransitionRefused
 from sponsors.models import Kind, Placement, Slot, Sponsor
 
-from .helpers import change_url, csrf_token, form_data, post_change, signed_in
-
-
-def transition_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_transition", args=[obj.pk])
-
-
-def press(client, obj, move, **fields):
-    """Press a workflow button on the item's change form, as the browser posts it."""
-    opts = obj._meta
-    page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    token = csrf_token(client, page)
-    obj.refresh_from_db()
-    data = {"csrfmiddlewaretoken": token, "move": move, "version": obj.version, **fields}
-    return client.post(transition_url(obj), data, follow=True)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
+from .helpers import change_url, csrf_token, form_data, messages_of, post_change, press, signed_in
 
 
 def local_input(moment) -> str:
