@@ -25,9 +25,10 @@ from tests.factories import publish
 
 from .helpers import (
     article_form,
-    csrf_token,
+    change_url,
     media_files,
     picture,
+    post_change,
     post_new_article,
     signed_in,
     upload,
@@ -218,16 +219,9 @@ def test_saving_the_article_again_makes_no_new_renditions(writer, channel, setti
     )
     article = Article.objects.get()
     files_before, renditions_before = media_files(settings), article.lead_image_renditions
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    token = csrf_token(client, url)
 
-    response = client.post(
-        url,
-        {
-            "csrfmiddlewaretoken": token,
-            **article_form(channel, standfirst="A new standfirst.", lead_image_alt="Traders"),
-            "seen_version": article.version,
-        },
+    response = post_change(
+        client, article, standfirst="A new standfirst.", lead_image_alt="Traders"
     )
 
     assert response.status_code == 302
@@ -238,7 +232,7 @@ def test_saving_the_article_again_makes_no_new_renditions(writer, channel, setti
 
 
 def test_a_replaced_image_gets_new_renditions_and_the_old_ones_are_deleted(
-    writer, channel, settings, django_capture_on_commit_callbacks
+    writer, channel, settings
 ):
     client = signed_in(writer)
     post_new_article(
@@ -246,22 +240,13 @@ def test_a_replaced_image_gets_new_renditions_and_the_old_ones_are_deleted(
     )
     article = Article.objects.get()
     old_names = {r["name"] for r in article.lead_image_renditions}
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    token = csrf_token(client, url)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": token,
-                **article_form(
-                    channel,
-                    lead_image=upload(picture((1200, 1200), "PNG", seed=2), "new.png"),
-                    lead_image_alt="The trading floor",
-                ),
-                "seen_version": article.version,
-            },
-        )
+    response = post_change(
+        client,
+        article,
+        lead_image=upload(picture((1200, 1200), "PNG", seed=2), "new.png"),
+        lead_image_alt="The trading floor",
+    )
 
     assert response.status_code == 302
     article.refresh_from_db()
@@ -273,27 +258,14 @@ def test_a_replaced_image_gets_new_renditions_and_the_old_ones_are_deleted(
     assert not old_names & stored
 
 
-def test_a_cleared_image_takes_its_renditions_with_it(
-    writer, channel, settings, django_capture_on_commit_callbacks
-):
+def test_a_cleared_image_takes_its_renditions_with_it(writer, channel, settings):
     client = signed_in(writer)
     post_new_article(
         client, article_form(channel, lead_image=upload(picture()), lead_image_alt="Traders")
     )
     article = Article.objects.get()
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    token = csrf_token(client, url)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": token,
-                **article_form(channel),
-                "lead_image-clear": "on",
-                "seen_version": article.version,
-            },
-        )
+    post_change(client, article, **{"lead_image-clear": "on"})
 
     article.refresh_from_db()
     assert not article.lead_image
@@ -497,20 +469,12 @@ def test_restoring_a_copy_with_another_lead_image_remakes_its_renditions(
     article = Article.objects.get()
     first_image = article.lead_image.name
     first = revisions_for(article).get()
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": csrf_token(client, url),
-                **article_form(
-                    channel,
-                    lead_image=upload(picture((1200, 1200), "PNG", seed=2), "second.png"),
-                    lead_image_alt="B",
-                ),
-                "seen_version": article.version,
-            },
-        )
+    post_change(
+        client,
+        article,
+        lead_image=upload(picture((1200, 1200), "PNG", seed=2), "second.png"),
+        lead_image_alt="B",
+    )
     article.refresh_from_db()
     transition(obj=article, move="mark_edited", user=editor)
     transition(obj=article, move="publish", user=publisher)
@@ -519,7 +483,7 @@ def test_restoring_a_copy_with_another_lead_image_remakes_its_renditions(
     page = client.get(restore).content.decode()
     assert first_image in page  # "Currently: <the first image>"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, change_form(page, "article"))
+        response = client.post(change_url(article), change_form(page, "article"))
 
     assert response.status_code == 302
     article.refresh_from_db()
