@@ -126,16 +126,21 @@ def test_on_a_premoderated_article_a_readers_comment_waits_and_only_they_see_it(
     assert BODY not in client.get(article.get_absolute_url()).content.decode()
 
 
+def after_comments_turn(client, article, mode):
+    """The reader opens the comment form, then the desk turns the article's comments to `mode`:
+    the article page as it now reads, and the answer to the form posted as it was opened."""
+    fields = form_fields(client.get(post_url(article)).content.decode(), post_url(article))
+    Article.objects.filter(pk=article.pk).update(comment_mode=mode)
+    page = client.get(article.get_absolute_url()).content.decode()
+    return page, client.post(post_url(article), {**fields, "body": BODY})
+
+
 def test_closed_comments_show_the_thread_and_refuse_new_posts(
     signed_in, article, post_comment, reader
 ):
     post_comment(article, "Said before closing.", author=reader)
-    page = signed_in.get(post_url(article)).content.decode()
-    fields = form_fields(page, post_url(article))
-    Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.CLOSED)
 
-    page = signed_in.get(article.get_absolute_url()).content.decode()
-    response = signed_in.post(post_url(article), {**fields, "body": BODY})
+    page, response = after_comments_turn(signed_in, article, Article.CommentMode.CLOSED)
 
     assert "Said before closing." in page
     assert "Comments are closed." in page
@@ -148,12 +153,8 @@ def test_closed_comments_show_the_thread_and_refuse_new_posts(
 
 def test_hidden_comments_show_nothing_and_refuse_posts(signed_in, article, post_comment, reader):
     post_comment(article, "Hidden away.", author=reader)
-    page = signed_in.get(post_url(article)).content.decode()
-    fields = form_fields(page, post_url(article))
-    Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.HIDDEN)
 
-    page = signed_in.get(article.get_absolute_url()).content.decode()
-    response = signed_in.post(post_url(article), {**fields, "body": BODY})
+    page, response = after_comments_turn(signed_in, article, Article.CommentMode.HIDDEN)
 
     assert "Hidden away." not in page
     assert 'id="comments"' not in page
