@@ -1,5 +1,5 @@
-"""Helpers for the desk's tests: pictures made with Pillow, and the admin's article form posted
-the way a browser posts it (multipart, with the CSRF token from the page)."""
+"""Helpers for the desk's tests: pictures made with Pillow, and the admin's article form and
+workflow buttons posted the way a browser posts them (with the CSRF token from the page)."""
 
 import io
 import random
@@ -104,3 +104,23 @@ def post_change(client, article, *, follow=False, **changes):
     data = {"csrfmiddlewaretoken": token, **form_data(article, **changes)}
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(change_url(article), data, follow=follow)
+
+
+def transition_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_transition", args=[obj.pk])
+
+
+def press(client, obj, move, **fields):
+    """Press a workflow button on the item's change form, as the browser posts it: the CSRF
+    token and the version the page showed, and `fields` (a note, a time, a confirmation)."""
+    opts = obj._meta
+    page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    token = csrf_token(client, page)
+    obj.refresh_from_db()
+    data = {"csrfmiddlewaretoken": token, "move": move, "version": obj.version, **fields}
+    return client.post(transition_url(obj), data, follow=True)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]

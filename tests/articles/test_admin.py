@@ -7,13 +7,18 @@ from articles.models import Article
 from finextra.services import history_for, transition
 from finextra.workflow import State
 
-from .helpers import change_url, csrf_token, form_data, post_change, signed_in
+from .helpers import (
+    change_url,
+    csrf_token,
+    form_data,
+    messages_of,
+    post_change,
+    press,
+    signed_in,
+    transition_url,
+)
 
 BUTTONS = ("Mark as edited", "Send back to draft", "Publish", "Schedule", "Unpublish", "Withdraw")
-
-
-def transition_url(article):
-    return reverse("admin:articles_article_transition", args=[article.pk])
 
 
 def buttons_on(client, article):
@@ -69,14 +74,7 @@ def test_writer_editor_and_publisher_take_an_article_live_through_the_admin(
     assert article.state == State.DRAFT
 
     for user, move in ((editor, "mark_edited"), (publisher, "publish")):
-        actor = signed_in(user)
-        token = csrf_token(actor, change_url(article))
-        article.refresh_from_db()
-        response = actor.post(
-            transition_url(article),
-            {"csrfmiddlewaretoken": token, "move": move, "version": article.version},
-            follow=True,
-        )
+        response = press(signed_in(user), article, move)
         assert response.status_code == 200
         assert "is now" in response.content.decode()
 
@@ -93,15 +91,9 @@ def test_a_crafted_post_for_a_move_the_writer_may_not_make_changes_nothing(
 ):
     article = make_article()
     transition(obj=article, move="mark_edited", user=editor)
-    client = signed_in(writer)
-    token = csrf_token(client, change_url(article))
-    response = client.post(
-        transition_url(article),
-        {"csrfmiddlewaretoken": token, "move": move, "version": article.version, "note": "x"},
-        follow=True,
-    )
+    response = press(signed_in(writer), article, move, note="x")
     assert response.status_code == 200
-    messages = [str(m) for m in response.context["messages"]]
+    messages = messages_of(response)
     assert any("Nothing was changed" in m for m in messages), messages
     refreshed = Article.objects.get(pk=article.pk)
     assert (refreshed.state, refreshed.version) == (State.EDITED, article.version)
@@ -133,13 +125,7 @@ def test_a_transition_from_a_stale_page_is_refused(editor, writer, make_article)
     opened_version = article.version
     writer_client = signed_in(writer)
     post_change(writer_client, article, headline="Writer's new headline")
-    client = signed_in(editor)
-    token = csrf_token(client, change_url(article))
-    response = client.post(
-        transition_url(article),
-        {"csrfmiddlewaretoken": token, "move": "mark_edited", "version": opened_version},
-        follow=True,
-    )
+    response = press(signed_in(editor), article, "mark_edited", version=opened_version)
     assert "Someone else changed" in response.content.decode()
     article.refresh_from_db()
     assert article.state == State.DRAFT
@@ -149,13 +135,7 @@ def test_a_transition_from_a_stale_page_is_refused(editor, writer, make_article)
 def test_sending_back_without_a_note_is_refused_and_keeps_nothing_half_done(editor, make_article):
     article = make_article()
     transition(obj=article, move="mark_edited", user=editor)
-    client = signed_in(editor)
-    token = csrf_token(client, change_url(article))
-    response = client.post(
-        transition_url(article),
-        {"csrfmiddlewaretoken": token, "move": "send_back", "version": article.version},
-        follow=True,
-    )
+    response = press(signed_in(editor), article, "send_back")
     assert "needs a note" in response.content.decode()
     article.refresh_from_db()
     assert article.state == State.EDITED
@@ -230,18 +210,7 @@ def test_an_editor_corrects_published_copy_live_and_it_is_kept_in_the_history(
 
 
 def test_a_publisher_withdraws_an_article_and_its_url_answers_410(publisher, live_article, client):
-    publisher_client = signed_in(publisher)
-    token = csrf_token(publisher_client, change_url(live_article))
-    publisher_client.post(
-        transition_url(live_article),
-        {
-            "csrfmiddlewaretoken": token,
-            "move": "withdraw",
-            "version": live_article.version,
-            "note": "Legal takedown.",
-            "confirm": "on",
-        },
-    )
+    press(signed_in(publisher), live_article, "withdraw", note="Legal takedown.", confirm="on")
     assert client.get(live_article.get_absolute_url()).status_code == 410
 
 

@@ -12,7 +12,7 @@ from articles.models import Article
 from finextra.services import history_for, transition
 from finextra.workflow import State
 
-from .helpers import csrf_token, post_change, signed_in
+from .helpers import csrf_token, messages_of, post_change, signed_in
 
 LIST = "/admin/articles/article/"
 
@@ -26,10 +26,6 @@ def run_action(client, action, articles, **extra):
         **extra,
     }
     return client.post(LIST, data, follow=True)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def action_names(html: str) -> set[str]:

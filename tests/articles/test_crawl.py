@@ -1,9 +1,7 @@
 """A reader's crawl of every public URL finds nothing that exists only in unpublished copy."""
 
 import re
-from collections import deque
 from datetime import timedelta
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.test import Client
@@ -12,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Channel, Tag
 from finextra.services import transition
+from tests.crawl import crawl
 
 SECRETS = {
     "draft": "quuxdraftword",
@@ -35,6 +34,7 @@ START = [
 SKIP = ("/admin/", "/sponsored/go/", "/sponsored/seen/", "/static/", "/media/")
 LINK = re.compile(r"""(?:href|src)="([^"#]+)|<loc>([^<]+)</loc>|<link>([^<]+)</link>""")
 MOST_PAGES = 600
+HOSTS = ("testserver", "127.0.0.1:8000", "example.com")
 
 
 def _article(channel, word, **fields):
@@ -101,29 +101,6 @@ def site_with_secrets(demo):
     return reader
 
 
-def crawl(client) -> dict[str, str]:
-    """Every same-site page reachable from the start URLs, by path: its text."""
-    seen: dict[str, str] = {}
-    queue = deque(START)
-    while queue and len(seen) < MOST_PAGES:
-        url = queue.popleft()
-        if url in seen or url.startswith(SKIP):
-            continue
-        response = client.get(url)
-        assert response.status_code < 500, url
-        text = response.content.decode(errors="replace") if response.status_code == 200 else ""
-        seen[url] = text
-        for match in LINK.finditer(text):
-            link = next(group for group in match.groups() if group).replace("&amp;", "&")
-            absolute = urlsplit(urljoin("http://testserver" + url, link))
-            if absolute.netloc not in ("testserver", "127.0.0.1:8000", "example.com"):
-                continue
-            path = absolute.path + (f"?{absolute.query}" if absolute.query else "")
-            if path not in seen:
-                queue.append(path)
-    return seen
-
-
 def found_text(path: str, text: str) -> str:
     """What a page shows of the site's content: a search page repeats its own query, and what
     it found follows its count."""
@@ -136,7 +113,9 @@ class TestOnTheDemo:
     """The demo (tests/conftest.py's `demo`), with secrets of the test's own on top."""
 
     def test_a_crawl_of_every_public_url_finds_no_unpublished_text(self, site_with_secrets):
-        pages = crawl(site_with_secrets)
+        pages = crawl(
+            site_with_secrets, START, links=LINK, skip=SKIP, most_pages=MOST_PAGES, hosts=HOSTS
+        )
 
         assert len(pages) > 50, "the crawl reached too little of the site to mean anything"
         kinds = {

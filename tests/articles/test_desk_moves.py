@@ -11,28 +11,10 @@ from django.utils import timezone
 from articles.models import Article
 from finextra.services import history_for, transition
 from finextra.workflow import State, TransitionRefused
-from sponsors.models import Kind, Placement, Slot, Sponsor
+from sponsors.models import Slot
+from tests.factories import PlacementFactory, publish
 
-from .helpers import change_url, csrf_token, form_data, post_change, signed_in
-
-
-def transition_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_transition", args=[obj.pk])
-
-
-def press(client, obj, move, **fields):
-    """Press a workflow button on the item's change form, as the browser posts it."""
-    opts = obj._meta
-    page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    token = csrf_token(client, page)
-    obj.refresh_from_db()
-    data = {"csrfmiddlewaretoken": token, "move": move, "version": obj.version, **fields}
-    return client.post(transition_url(obj), data, follow=True)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
+from .helpers import change_url, csrf_token, form_data, messages_of, post_change, press, signed_in
 
 
 def local_input(moment) -> str:
@@ -43,11 +25,8 @@ def local_input(moment) -> str:
 @pytest.fixture
 def scheduled(make_article, editor, publisher):
     article = make_article(headline="Results preview", slug="results-preview")
-    transition(obj=article, move="mark_edited", user=editor)
     when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
-    transition(obj=article, move="publish", user=publisher, at=when)
-    article.refresh_from_db()
-    return article
+    return publish(article, editor=editor, publisher=publisher, at=when)
 
 
 # Publish now and Reschedule.
@@ -162,19 +141,8 @@ def test_only_publishers_publish_now(scheduled, editor):
 
 def test_rescheduling_a_placement_leaves_its_booked_dates_alone(editor, publisher):
     now = timezone.now().replace(microsecond=0)
-    sponsor = Sponsor.objects.create(name="Northwind", slug="northwind")
-    placement = Placement.objects.create(
-        sponsor=sponsor,
-        title="Webinar",
-        kind=Kind.CONTENT,
-        slot=Slot.HOME,
-        target_url="https://example.com/",
-        starts_at=now,
-        ends_at=now + timedelta(days=10),
-    )
-    transition(obj=placement, move="mark_edited", user=editor)
-    transition(obj=placement, move="publish", user=publisher, at=now + timedelta(days=1))
-    placement.refresh_from_db()
+    placement = PlacementFactory(slot=Slot.HOME, starts_at=now, ends_at=now + timedelta(days=10))
+    publish(placement, editor=editor, publisher=publisher, at=now + timedelta(days=1))
     assert placement.is_scheduled
 
     response = press(

@@ -25,9 +25,10 @@ from tests.factories import publish
 
 from .helpers import (
     article_form,
-    csrf_token,
+    change_url,
     media_files,
     picture,
+    post_change,
     post_new_article,
     signed_in,
     upload,
@@ -64,6 +65,16 @@ def error_text(response) -> str:
 
 
 # What the desk refuses: each one a clear form error, nothing stored, no row.
+
+
+def assert_refused(response, settings, *messages: str) -> None:
+    """The form again, with each of `messages` among its errors; no article, no file stored."""
+    assert response.status_code == 200
+    errors = error_text(response)
+    for message in messages:
+        assert message in errors
+    assert Article.objects.count() == 0
+    assert media_files(settings) == []
 
 
 def text_named_jpg():
@@ -109,10 +120,7 @@ def test_a_bad_upload_is_a_form_error_and_nothing_is_stored(
         client, article_form(channel, lead_image=make_upload(), lead_image_alt="A chart")
     )
 
-    assert response.status_code == 200
-    assert message in error_text(response)
-    assert Article.objects.count() == 0
-    assert media_files(settings) == []
+    assert_refused(response, settings, message)
     # What was typed is still in the form.
     assert 'value="Regulator approves instant payouts"' in response.content.decode()
 
@@ -127,11 +135,7 @@ def test_a_decompression_bomb_is_refused_without_being_decoded(writer, channel, 
         ),
     )
 
-    assert response.status_code == 200
-    assert "too many pixels to process safely" in error_text(response)
-    assert "40 megapixels" in error_text(response)
-    assert Article.objects.count() == 0
-    assert media_files(settings) == []
+    assert_refused(response, settings, "too many pixels to process safely", "40 megapixels")
 
 
 def test_an_image_over_the_pixel_limit_but_under_pillows_guard_is_refused(
@@ -150,11 +154,9 @@ def test_an_image_over_the_pixel_limit_but_under_pillows_guard_is_refused(
         ),
     )
 
-    assert "This image is 8000 × 6000 pixels; the most we take is 40 megapixels" in error_text(
-        response
+    assert_refused(
+        response, settings, "This image is 8000 × 6000 pixels; the most we take is 40 megapixels"
     )
-    assert Article.objects.count() == 0
-    assert media_files(settings) == []
 
 
 def test_a_file_over_the_size_limit_is_refused(writer, channel, settings, monkeypatch):
@@ -167,9 +169,7 @@ def test_a_file_over_the_size_limit_is_refused(writer, channel, settings, monkey
         client, article_form(channel, lead_image=upload(content), lead_image_alt="A")
     )
 
-    assert "the largest we take is 19.5\xa0KB" in error_text(response)
-    assert Article.objects.count() == 0
-    assert media_files(settings) == []
+    assert_refused(response, settings, "the largest we take is 19.5\xa0KB")
 
 
 def test_an_image_without_alt_text_or_decorative_is_refused_and_not_stored(
@@ -179,10 +179,7 @@ def test_an_image_without_alt_text_or_decorative_is_refused_and_not_stored(
 
     response = post_new_article(client, article_form(channel, lead_image=upload(picture())))
 
-    assert response.status_code == 200
-    assert "Describe the image, or mark it as decorative." in error_text(response)
-    assert Article.objects.count() == 0
-    assert media_files(settings) == []
+    assert_refused(response, settings, "Describe the image, or mark it as decorative.")
 
 
 # A good upload: the original and its renditions, made once.
@@ -222,16 +219,9 @@ def test_saving_the_article_again_makes_no_new_renditions(writer, channel, setti
     )
     article = Article.objects.get()
     files_before, renditions_before = media_files(settings), article.lead_image_renditions
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    token = csrf_token(client, url)
 
-    response = client.post(
-        url,
-        {
-            "csrfmiddlewaretoken": token,
-            **article_form(channel, standfirst="A new standfirst.", lead_image_alt="Traders"),
-            "seen_version": article.version,
-        },
+    response = post_change(
+        client, article, standfirst="A new standfirst.", lead_image_alt="Traders"
     )
 
     assert response.status_code == 302
@@ -242,7 +232,7 @@ def test_saving_the_article_again_makes_no_new_renditions(writer, channel, setti
 
 
 def test_a_replaced_image_gets_new_renditions_and_the_old_ones_are_deleted(
-    writer, channel, settings, django_capture_on_commit_callbacks
+    writer, channel, settings
 ):
     client = signed_in(writer)
     post_new_article(
@@ -250,22 +240,13 @@ def test_a_replaced_image_gets_new_renditions_and_the_old_ones_are_deleted(
     )
     article = Article.objects.get()
     old_names = {r["name"] for r in article.lead_image_renditions}
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    token = csrf_token(client, url)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": token,
-                **article_form(
-                    channel,
-                    lead_image=upload(picture((1200, 1200), "PNG", seed=2), "new.png"),
-                    lead_image_alt="The trading floor",
-                ),
-                "seen_version": article.version,
-            },
-        )
+    response = post_change(
+        client,
+        article,
+        lead_image=upload(picture((1200, 1200), "PNG", seed=2), "new.png"),
+        lead_image_alt="The trading floor",
+    )
 
     assert response.status_code == 302
     article.refresh_from_db()
@@ -277,27 +258,14 @@ def test_a_replaced_image_gets_new_renditions_and_the_old_ones_are_deleted(
     assert not old_names & stored
 
 
-def test_a_cleared_image_takes_its_renditions_with_it(
-    writer, channel, settings, django_capture_on_commit_callbacks
-):
+def test_a_cleared_image_takes_its_renditions_with_it(writer, channel, settings):
     client = signed_in(writer)
     post_new_article(
         client, article_form(channel, lead_image=upload(picture()), lead_image_alt="Traders")
     )
     article = Article.objects.get()
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    token = csrf_token(client, url)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": token,
-                **article_form(channel),
-                "lead_image-clear": "on",
-                "seen_version": article.version,
-            },
-        )
+    post_change(client, article, **{"lead_image-clear": "on"})
 
     article.refresh_from_db()
     assert not article.lead_image
@@ -501,20 +469,12 @@ def test_restoring_a_copy_with_another_lead_image_remakes_its_renditions(
     article = Article.objects.get()
     first_image = article.lead_image.name
     first = revisions_for(article).get()
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url,
-            {
-                "csrfmiddlewaretoken": csrf_token(client, url),
-                **article_form(
-                    channel,
-                    lead_image=upload(picture((1200, 1200), "PNG", seed=2), "second.png"),
-                    lead_image_alt="B",
-                ),
-                "seen_version": article.version,
-            },
-        )
+    post_change(
+        client,
+        article,
+        lead_image=upload(picture((1200, 1200), "PNG", seed=2), "second.png"),
+        lead_image_alt="B",
+    )
     article.refresh_from_db()
     transition(obj=article, move="mark_edited", user=editor)
     transition(obj=article, move="publish", user=publisher)
@@ -523,7 +483,7 @@ def test_restoring_a_copy_with_another_lead_image_remakes_its_renditions(
     page = client.get(restore).content.decode()
     assert first_image in page  # "Currently: <the first image>"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, change_form(page, "article"))
+        response = client.post(change_url(article), change_form(page, "article"))
 
     assert response.status_code == 302
     article.refresh_from_db()

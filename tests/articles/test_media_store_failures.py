@@ -9,6 +9,7 @@ from django.db import transaction
 
 from articles.models import Article
 from articles.services import article_save
+from tests.factories import ArticleFactory
 
 from .helpers import article_form, media_files, picture, post_new_article, signed_in, upload
 
@@ -111,14 +112,8 @@ def test_a_rolled_back_save_leaves_no_rendition_behind(
         transaction.atomic(),
     ):
         article_save(
-            article=Article(
-                headline="Rolled back",
-                slug="rolled-back",
-                standfirst="Never saved.",
-                body="<p>Never saved.</p>",
-                channel=channel,
-                lead_image=upload(picture()),
-                lead_image_alt="Traders at desks",
+            article=ArticleFactory.build(
+                channel=channel, lead_image=upload(picture()), lead_image_alt="Traders at desks"
             )
         )
         raise RuntimeError("a later step of the save failed")

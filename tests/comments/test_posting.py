@@ -16,6 +16,7 @@ from finextra.workflow import State
 from .conftest import form_fields, forms_on, post_url
 
 BODY = "Settlement at T+1 will squeeze the securities lending desks."
+GUEST_COMMENT = {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"}
 
 
 @pytest.fixture
@@ -40,12 +41,7 @@ def test_a_signed_in_reader_comments_and_lands_on_their_comment(signed_in, submi
 def test_a_guest_comment_waits_for_moderation_and_the_guest_is_told(
     browser_client, submit, article
 ):
-    response = submit(
-        browser_client,
-        post_url(article),
-        post_url(article),
-        {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
-    )
+    response = submit(browser_client, post_url(article), post_url(article), GUEST_COMMENT)
 
     assert response.status_code == 302
     assert response["Location"] == f"{post_url(article)}?sent=1"
@@ -94,12 +90,7 @@ def test_with_guests_on_a_guest_comments_from_the_compose_page_without_javascrip
     # A plain link (a script may open the form in place; nothing depends on it).
     assert f'href="{post_url(article)}" data-compose>Join the discussion' in page
 
-    response = submit(
-        browser_client,
-        post_url(article),
-        post_url(article),
-        {"body": BODY, "name": "Gail Guest", "email": "gail@example.com"},
-    )
+    response = submit(browser_client, post_url(article), post_url(article), GUEST_COMMENT)
 
     assert response.status_code == 302
     assert Comment.objects.get().guest_name == "Gail Guest"
@@ -135,16 +126,21 @@ def test_on_a_premoderated_article_a_readers_comment_waits_and_only_they_see_it(
     assert BODY not in client.get(article.get_absolute_url()).content.decode()
 
 
+def after_comments_turn(client, article, mode):
+    """The reader opens the comment form, then the desk turns the article's comments to `mode`:
+    the article page as it now reads, and the answer to the form posted as it was opened."""
+    fields = form_fields(client.get(post_url(article)).content.decode(), post_url(article))
+    Article.objects.filter(pk=article.pk).update(comment_mode=mode)
+    page = client.get(article.get_absolute_url()).content.decode()
+    return page, client.post(post_url(article), {**fields, "body": BODY})
+
+
 def test_closed_comments_show_the_thread_and_refuse_new_posts(
     signed_in, article, post_comment, reader
 ):
     post_comment(article, "Said before closing.", author=reader)
-    page = signed_in.get(post_url(article)).content.decode()
-    fields = form_fields(page, post_url(article))
-    Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.CLOSED)
 
-    page = signed_in.get(article.get_absolute_url()).content.decode()
-    response = signed_in.post(post_url(article), {**fields, "body": BODY})
+    page, response = after_comments_turn(signed_in, article, Article.CommentMode.CLOSED)
 
     assert "Said before closing." in page
     assert "Comments are closed." in page
@@ -157,12 +153,8 @@ def test_closed_comments_show_the_thread_and_refuse_new_posts(
 
 def test_hidden_comments_show_nothing_and_refuse_posts(signed_in, article, post_comment, reader):
     post_comment(article, "Hidden away.", author=reader)
-    page = signed_in.get(post_url(article)).content.decode()
-    fields = form_fields(page, post_url(article))
-    Article.objects.filter(pk=article.pk).update(comment_mode=Article.CommentMode.HIDDEN)
 
-    page = signed_in.get(article.get_absolute_url()).content.decode()
-    response = signed_in.post(post_url(article), {**fields, "body": BODY})
+    page, response = after_comments_turn(signed_in, article, Article.CommentMode.HIDDEN)
 
     assert "Hidden away." not in page
     assert 'id="comments"' not in page

@@ -4,9 +4,7 @@ and find no headline of an article that is not live: drafts, scheduled, withdraw
 unpublished and rewritten under embargo after readers had commented on it."""
 
 import re
-from collections import deque
 from datetime import timedelta
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.test import Client
@@ -17,6 +15,7 @@ from comments.models import Comment
 from comments.services import comment_post, comment_report
 from finextra import roles
 from finextra.services import transition
+from tests.crawl import crawl
 from tests.factories import publish
 
 SECRETS = {
@@ -81,31 +80,6 @@ def newsroom_with_takedowns(demo, make_user, settings):
     return {"reader": reader, "moderator": moderator, "other": other, "mine": mine}
 
 
-def crawl(client, start: list[str], *, allowed_admin: tuple[str, ...] = ()) -> dict[str, str]:
-    """Every same-site page reachable from `start` by GET, by path: its text."""
-    seen: dict[str, str] = {}
-    queue = deque(start)
-    while queue and len(seen) < MOST_PAGES:
-        url = queue.popleft()
-        if url in seen or url.startswith(SKIP):
-            continue
-        if url.startswith("/admin/") and not url.startswith(allowed_admin):
-            continue
-        response = client.get(url)
-        assert response.status_code < 500, url
-        text = response.content.decode(errors="replace") if response.status_code == 200 else ""
-        seen[url] = text
-        for match in LINK.finditer(text):
-            link = match.group(1).replace("&amp;", "&")
-            absolute = urlsplit(urljoin("http://testserver" + url, link))
-            if absolute.netloc not in ("testserver", ""):
-                continue
-            path = absolute.path + (f"?{absolute.query}" if absolute.query else "")
-            if path not in seen:
-                queue.append(path)
-    return seen
-
-
 def leaks(pages: dict[str, str]) -> list[tuple[str, str]]:
     return [
         (what, path)
@@ -133,7 +107,7 @@ class TestOnTheDemo:
             start.append(f"/comments/{comment.pk}/")
         start += [f"/comments/post/{pk}/" for pk in Article.objects.values_list("pk", flat=True)]
 
-        pages = crawl(client, start)
+        pages = crawl(client, start, links=LINK, skip=(*SKIP, "/admin/"), most_pages=MOST_PAGES)
 
         own_pages = [p for p in pages if p.startswith("/comments/") and pages[p]]
         assert len(own_pages) >= 4, "the reader reached too few of their own comment pages"
@@ -152,7 +126,8 @@ class TestOnTheDemo:
         client.force_login(newsroom_with_takedowns["moderator"])
         start = ["/admin/", "/admin/comments/comment/", "/"]
 
-        pages = crawl(client, start, allowed_admin=("/admin/comments/", "/admin/?", "/admin/"))
+        # All of the admin the moderator can open, not only the desk.
+        pages = crawl(client, start, links=LINK, skip=SKIP, most_pages=MOST_PAGES)
 
         desk = [p for p in pages if p.startswith("/admin/comments/comment/") and pages[p]]
         assert len(desk) >= 8, "the moderator reached too little of the desk"

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from finextra.services import transition
-from sponsors.models import Kind, Placement, Slot, Sponsor
 from tests.articles.helpers import signed_in
+from tests.factories import PlacementFactory, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -25,24 +24,13 @@ def booked(make_article, editor, publisher):
     """An article scheduled in two days at 09:00, a draft, and a placement running from
     yesterday to three days on at 18:00."""
     scheduled = make_article(headline="Embargoed results")
-    transition(obj=scheduled, move="mark_edited", user=editor)
-    transition(obj=scheduled, move="publish", user=publisher, at=local(2, 9))
+    publish(scheduled, editor=editor, publisher=publisher, at=local(2, 9))
     make_article(headline="Just a draft")
-    sponsor = Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud")
-    placement = Placement(
-        sponsor=sponsor,
-        title="Northwind week",
-        kind=Kind.CONTENT,
-        provenance="sponsored",
-        slot=Slot.ARTICLE_INLINE,
-        target_url="https://example.com/offer/",
-        starts_at=local(-1, 8),
-        ends_at=local(3, 18),
+    placement = publish(
+        PlacementFactory(title="Northwind week", starts_at=local(-1, 8), ends_at=local(3, 18)),
+        editor=editor,
+        publisher=publisher,
     )
-    placement.full_clean()
-    placement.save()
-    transition(obj=placement, move="mark_edited", user=editor)
-    transition(obj=placement, move="publish", user=publisher)
     return scheduled, placement
 
 

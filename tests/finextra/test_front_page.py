@@ -14,8 +14,8 @@ from articles.models import Author
 from comments.models import Comment
 from comments.services import comment_post, comment_report
 from finextra.services import transition
-from sponsors.models import Kind, Placement, Slot, Sponsor
 from tests.articles.helpers import post_change, signed_in
+from tests.factories import PlacementFactory, publish
 
 
 def queue_counts(html: str) -> dict[str, str]:
@@ -29,19 +29,10 @@ def front_page(user) -> str:
     return signed_in(user).get(reverse("admin:index")).content.decode()
 
 
-def make_placement(title, **fields):
+def make_placement(title):
     now = timezone.now()
-    sponsor, _ = Sponsor.objects.get_or_create(name="Northwind Cloud", slug="northwind-cloud")
-    return Placement.objects.create(
-        sponsor=sponsor,
-        title=title,
-        kind=Kind.CONTENT,
-        provenance="sponsored",
-        slot=Slot.ARTICLE_INLINE,
-        target_url="https://example.com/offer/",
-        starts_at=now + timedelta(days=1),
-        ends_at=now + timedelta(days=8),
-        **fields,
+    return PlacementFactory(
+        title=title, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=8)
     )
 
 
@@ -63,11 +54,9 @@ def desk(make_article, writer, editor, publisher, commercial, reader):
     edited = make_article(headline="Edited and waiting")
     transition(obj=edited, move="mark_edited", user=editor)
     scheduled = make_article(headline="Goes live tomorrow")
-    transition(obj=scheduled, move="mark_edited", user=editor)
-    transition(obj=scheduled, move="publish", user=publisher, at=timezone.now() + timedelta(1))
+    publish(scheduled, editor=editor, publisher=publisher, at=timezone.now() + timedelta(1))
     live = make_article(headline="Live with comments", comment_mode="open")
-    transition(obj=live, move="mark_edited", user=editor)
-    transition(obj=live, move="publish", user=publisher)
+    publish(live, editor=editor, publisher=publisher)
 
     booking = make_placement("Booking in progress")
     ready_placement = make_placement("Webinar ready for check")

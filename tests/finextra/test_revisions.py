@@ -11,7 +11,6 @@ from django.utils import timezone
 from finextra.models import Revision
 from finextra.services import revisions_for, transition
 from finextra.workflow import State
-from sponsors.models import Kind, Placement, Slot, Sponsor
 from tests.articles.helpers import (
     article_form,
     change_url,
@@ -20,6 +19,7 @@ from tests.articles.helpers import (
     post_new_article,
     signed_in,
 )
+from tests.factories import PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,20 +224,10 @@ def test_restore_is_never_a_post_and_a_stray_revision_is_a_404(writer, channel, 
 
 
 def test_placements_keep_revisions_and_restore_their_dates_too(commercial):
-    sponsor = Sponsor.objects.create(name="Northwind Cloud", slug="northwind-cloud")
     start = timezone.now().replace(microsecond=0) + timedelta(days=1)
-    placement = Placement(
-        sponsor=sponsor,
-        title="Northwind week",
-        kind=Kind.CONTENT,
-        provenance="sponsored",
-        slot=Slot.ARTICLE_INLINE,
-        target_url="https://example.com/offer/",
-        starts_at=start,
-        ends_at=start + timedelta(days=7),
+    placement = PlacementFactory(
+        title="Northwind week", starts_at=start, ends_at=start + timedelta(days=7)
     )
-    placement.full_clean()
-    placement.save()
     client = signed_in(commercial)
     url = reverse("admin:sponsors_placement_change", args=[placement.pk])
     response = client.get(url)

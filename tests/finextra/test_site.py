@@ -45,6 +45,14 @@ urlpatterns = [
 ]
 
 
+def assert_site_error_page(response, status: int, heading: str) -> None:
+    """`response` is the site's own error page: `status`, its `heading`, the site's header."""
+    assert response.status_code == status
+    content = response.content.decode()
+    assert heading in content
+    assert 'class="site-header"' in content
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on."""
     with socket.socket() as sock:
@@ -153,11 +161,8 @@ def test_a_reader_gets_the_503_page_when_the_database_is_unreachable(client, tmp
     with database_unreachable(tmp_path):
         response = client.get("/")
 
-    assert response.status_code == 503
+    assert_site_error_page(response, 503, "Back shortly")
     assert response["Retry-After"] == "30"
-    content = response.content.decode()
-    assert "Back shortly" in content
-    assert 'class="site-header"' in content
 
 
 # Error pages
@@ -167,11 +172,8 @@ def test_a_reader_gets_the_503_page_when_the_database_is_unreachable(client, tmp
 def test_the_404_page_has_the_site_design(client):
     response = client.get("/no-such-page/")
 
-    assert response.status_code == 404
-    content = response.content.decode()
-    assert 'class="site-header"' in content
-    assert "Page not found" in content
-    assert 'href="/"' in content
+    assert_site_error_page(response, 404, "Page not found")
+    assert 'href="/"' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -180,10 +182,7 @@ def test_a_form_posted_without_its_csrf_token_gets_the_form_expired_page():
 
     response = client.post("/admin/login/", {"username": "someone", "password": "something"})
 
-    assert response.status_code == 403
-    content = response.content.decode()
-    assert "This form has expired" in content
-    assert 'class="site-header"' in content
+    assert_site_error_page(response, 403, "This form has expired")
 
 
 @pytest.mark.django_db
@@ -191,10 +190,7 @@ def test_a_form_posted_without_its_csrf_token_gets_the_form_expired_page():
 def test_a_forbidden_page_gets_the_sites_403_page(client):
     response = client.get("/test-only/forbidden/")
 
-    assert response.status_code == 403
-    content = response.content.decode()
-    assert "Not allowed" in content
-    assert 'class="site-header"' in content
+    assert_site_error_page(response, 403, "Not allowed")
 
 
 @pytest.mark.django_db
@@ -204,10 +200,7 @@ def test_an_error_in_a_view_gets_the_sites_500_page():
 
     response = client.get("/test-only/boom/")
 
-    assert response.status_code == 500
-    content = response.content.decode()
-    assert "Something went wrong" in content
-    assert 'class="site-header"' in content
+    assert_site_error_page(response, 500, "Something went wrong")
 
 
 @pytest.mark.django_db
@@ -229,10 +222,7 @@ def test_the_500_and_503_pages_render_without_the_database(
 def test_a_bad_or_unknown_host_gets_the_400_page(client, host):
     response = client.get("/", HTTP_HOST=host)
 
-    assert response.status_code == 400
-    content = response.content.decode()
-    assert "Bad request" in content
-    assert 'class="site-header"' in content
+    assert_site_error_page(response, 400, "Bad request")
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from articles.provenance import Provenance
 from finextra.services import transition
 from sponsors.models import Placement, Sponsor
 from tests.conftest import demo_seed
+from tests.factories import ArticleFactory
 
 EDITORIAL_NOTE = "This content has been selected, created and edited by the Finextra editorial"
 BODY_WITH_LINKS = (
@@ -120,14 +121,7 @@ def test_turning_an_article_paid_or_unpaid_marks_or_unmarks_its_links(make_artic
 
 
 def test_saving_a_paid_article_without_a_sponsor_is_refused(make_article, channel):
-    article = Article(
-        headline="Unnamed payer",
-        slug="unnamed-payer",
-        standfirst="A standfirst.",
-        body="<p>Body.</p>",
-        channel=channel,
-        provenance=Provenance.SPONSORED,
-    )
+    article = ArticleFactory.build(channel=channel, provenance=Provenance.SPONSORED)
     with pytest.raises(ValidationError) as refusal:
         article.full_clean()
     assert "sponsor" in refusal.value.message_dict
