@@ -1,5 +1,6 @@
 """Pictures for the demo content, drawn with Pillow (no photo is shipped or fetched)."""
 
+import functools
 import io
 import random
 
@@ -19,6 +20,9 @@ def _gradient(size, top, bottom) -> Image.Image:
     return column.resize(size)
 
 
+# Each picture depends on its arguments alone, so it is drawn once a process: the tests seed the
+# demo many times.
+@functools.cache
 def supercomputer_hall() -> bytes:
     """The seed article's lead image: an aisle between rows of supercomputer racks, as JPEG."""
     rng = random.Random(2024)
@@ -68,6 +72,7 @@ def supercomputer_hall() -> bytes:
     return _jpeg(image)
 
 
+@functools.cache
 def chart(*, seed: int, colour: tuple[int, int, int]) -> bytes:
     """A market chart in the channel's colour, for the demo's other lead images, as JPEG."""
     rng = random.Random(seed)

@@ -385,7 +385,7 @@ COMMENTS_PAGE_SIZE = 20
 # Replies indent this many levels; deeper ones show at the deepest with "in reply to <name>".
 COMMENTS_MAX_DEPTH = 3
 # The signed form timestamp: sent sooner than this is a bot; later, the form is stale.
-COMMENTS_FORM_MIN_SECONDS = 3
+COMMENTS_FORM_MIN_SECONDS = int(env("COMMENTS_FORM_MIN_SECONDS", "3"))
 COMMENTS_FORM_MAX_AGE = 12 * 60 * 60
 # (posts, per seconds), counted in the cache so they hold across app servers.
 COMMENTS_RATE_PER_ACCOUNT = (5, 10 * 60)
