@@ -1,3 +1,4 @@
+import gc
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -22,6 +23,15 @@ from tests.factories import (
     publish,
     user_make,
 )
+
+
+def pytest_collection_finish(session):
+    """As finextra/wsgi.py does for an app server: what is loaded by now (Django, the apps, the
+    collected tests) lives for the whole run, so the garbage collector stops walking it, and it
+    runs less often (a tenth of the suite's time)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10000, 10, 10)
 
 
 def pytest_collection_modifyitems(items):
