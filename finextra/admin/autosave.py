@@ -5,7 +5,9 @@ item."""
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from ..services import (
     AUTOSAVE_MAX_BYTES,
@@ -43,11 +45,10 @@ class Autosaves(DeskPart):
             "at": autosave.at.isoformat(timespec="milliseconds"),
         }
 
+    @method_decorator(require_POST)
     def autosave_view(self, request, object_id):
         """Keep (or, with {"discard": true}, forget) what the person has typed into a draft's
         form and not saved: JSON from static/editorial-drafts.js. The item is never changed."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         obj = self.editorial_object(request, object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied

@@ -4,9 +4,11 @@ to whoever holds it, for a chosen time, revocable."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from ..services import (
     PREVIEW_DEFAULT_HOURS,
@@ -64,9 +66,8 @@ class PreviewLinks(DeskPart):
             ),
         }
 
+    @method_decorator(require_POST)
     def preview_link_create_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         obj = self.editorial_object(request, object_id)
         if not self.preview_url_name or not self.has_change_permission(request, obj):
             raise PermissionDenied
@@ -101,9 +102,8 @@ class PreviewLinks(DeskPart):
         )
         return HttpResponseRedirect(change_url)
 
+    @method_decorator(require_POST)
     def preview_link_revoke_view(self, request, object_id, link_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         obj = self.editorial_object(request, object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied

@@ -3,9 +3,11 @@ word, and an old one restored into the form (saved only when the person saves it
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
 
 from ..models import Revision
 from ..services import (
@@ -113,12 +115,11 @@ class Revisions(DeskPart):
         }
         return render(request, "admin/editorial/revision_compare.html", context)
 
+    @method_decorator(require_GET)
     def revision_restore_view(self, request, object_id, revision_id):
         """The change form filled with an old revision's copy. Nothing is saved until the user
         saves it, under the usual rules (a live item stays live, an edited one goes back to
         draft when a writer changes its copy)."""
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
         obj = self.editorial_object(request, object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied

@@ -7,9 +7,10 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from ..services import history_for, revisions_for, transition
 from ..workflow import Move, State, TransitionRefused
@@ -81,10 +82,9 @@ class WorkflowPanel(DeskPart):
         (comments) sends them through its own service instead."""
         transition(obj=obj, move=move, user=request.user, note=note, at=at, version=version)
 
+    @method_decorator(require_POST)
     def transition_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.editorial_object(request, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         change_url = self.admin_url("change", obj.pk)
