@@ -51,15 +51,24 @@ def redis_client():
     return cache.client.get_client(write=True)
 
 
+def cache_on_redis() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def this_runs_keys():
+    """The Redis keys under this run's prefix (other runs may share the database)."""
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    return redis_client().scan_iter(match=f"{prefix}:*", count=500)
+
+
 def clear_this_runs_cache():
     """cache.clear() on Redis flushes the whole database, other runs' keys included: delete only
     the keys under this run's prefix."""
-    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+    if not cache_on_redis():
         cache.clear()
         return
     client = redis_client()
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    for key in client.scan_iter(match=f"{prefix}:*", count=500):
+    for key in this_runs_keys():
         client.delete(key)
 
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
@@ -18,7 +17,7 @@ from comments.models import Comment, Report
 from comments.services import comment_report
 from finextra.models import TransitionLog
 from tests.accounts import PASSWORD
-from tests.conftest import redis_client
+from tests.conftest import cache_on_redis, redis_client, this_runs_keys
 
 User = get_user_model()
 
@@ -367,10 +366,10 @@ def cache_clock_forward(by: timedelta):
     """The lock is a cache entry that lives as long as the cool-off. The local-memory cache reads
     Python's clock, which the test moves (time_machine); Redis keeps its own, so there the
     entries whose time to live ends within `by` are dropped, as Redis would drop them."""
-    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+    if not cache_on_redis():
         return
     client = redis_client()
-    for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
+    for key in this_runs_keys():
         if 0 <= client.pttl(key) <= by.total_seconds() * 1000:
             client.delete(key)
 

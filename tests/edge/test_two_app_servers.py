@@ -30,6 +30,7 @@ from sponsors.models import PlacementDay, Slot, Sponsor
 from tests import http_browser
 from tests.accounts import PASSWORD
 from tests.comments.conftest import form_fields, forms_on
+from tests.conftest import cache_on_redis
 from tests.factories import PlacementFactory, SponsorFactory, publish
 
 APP_PORTS = [int(p) for p in os.environ.get("TEST_APP_PORTS", "8166,8167").split(",")]
@@ -45,7 +46,7 @@ def _why_not() -> str:
     reasons = []
     if connection.vendor != "postgresql":
         reasons.append("DATABASE_URL is not PostgreSQL")
-    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+    if not cache_on_redis():
         reasons.append("REDIS_URL is not set")
     if missing := missing_programs():
         reasons.append(f"not installed: {', '.join(missing)}")

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -22,7 +21,7 @@ from finextra.services import preview_link_create, transition
 from sponsors.counting import CLICK, IMPRESSION, token_for
 from sponsors.models import PlacementDay
 from sponsors.services import count_record
-from tests.conftest import clear_this_runs_cache, redis_client
+from tests.conftest import cache_on_redis, clear_this_runs_cache, redis_client, this_runs_keys
 
 from .conftest import BROWSER
 
@@ -39,12 +38,10 @@ def beacon_url(placement):
 
 def cache_contents() -> str:
     """Every key and value this run holds in the cache, as one text."""
-    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+    if not cache_on_redis():
         return " ".join(f"{key} {pickle.loads(value)!r}" for key, value in cache._cache.items())
     client = redis_client()
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
-    return " ".join(f"{key.decode()} {client.get(key)!r}" for key in keys)
+    return " ".join(f"{key.decode()} {client.get(key)!r}" for key in this_runs_keys())
 
 
 def counted(placement) -> tuple[int, int]:
