@@ -1,4 +1,3 @@
-import gc
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -13,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from finextra import roles
+from finextra.collector import collector_settle
 from tests import scheduling
 from tests.accounts import PASSWORD
 from tests.factories import (
@@ -26,12 +26,9 @@ from tests.factories import (
 
 
 def pytest_collection_finish(session):
-    """As finextra/wsgi.py does for an app server: what is loaded by now (Django, the apps, the
-    collected tests) lives for the whole run, so the garbage collector stops walking it, and it
-    runs less often (a tenth of the suite's time)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10000, 10, 10)
+    """What a worker has loaded by now (Django, the apps, the collected tests) lives for the
+    whole run: settled as an app server settles it (a tenth of the suite's time)."""
+    collector_settle()
 
 
 def pytest_collection_modifyitems(items):
