@@ -14,7 +14,16 @@ from finextra.workflow import State, TransitionRefused
 from sponsors.models import Slot
 from tests.factories import PlacementFactory, publish
 
-from .helpers import change_url, csrf_token, form_data, messages_of, post_change, press, signed_in
+from .helpers import (
+    change_url,
+    csrf_token,
+    form_data,
+    messages_of,
+    post_change,
+    press,
+    signed_in,
+    transition_url,
+)
 
 
 def local_input(moment) -> str:
@@ -339,3 +348,17 @@ def test_the_history_panel_starts_closed(make_article, writer):
 
     assert '<details class="workflow-history">' in html
     assert "<summary>History</summary>" in html
+
+
+@pytest.mark.parametrize("malformed", ["abc", "1.5", "99999999999999999999999"])
+def test_a_move_posted_to_a_malformed_address_is_a_404_and_changes_nothing(
+    live_article, publisher, malformed
+):
+    client = signed_in(publisher)
+    token = csrf_token(client, change_url(live_article))
+    url = transition_url(live_article).replace(f"/{live_article.pk}/", f"/{malformed}/")
+    data = {"csrfmiddlewaretoken": token, "move": "unpublish", "version": live_article.version}
+
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 404
+    live_article.refresh_from_db()
+    assert live_article.is_live
